@@ -1,7 +1,6 @@
 package dev.kiln.ir.interp;
 
 import dev.kiln.ir.ArrayData;
-import dev.kiln.ir.DType;
 import dev.kiln.ir.TensorType;
 
 /**
@@ -38,7 +37,21 @@ final class Buffers {
                 }
                 yield out;
             }
-            default -> a.toDoubleArray();
+            case int[] v -> {
+                double[] out = new double[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    out[i] = v[i];
+                }
+                yield out;
+            }
+            case boolean[] v -> {
+                double[] out = new double[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    out[i] = v[i] ? 1 : 0;
+                }
+                yield out;
+            }
+            default -> throw new IllegalStateException("unknown storage " + a.storage().getClass());
         };
     }
 
@@ -53,7 +66,17 @@ final class Buffers {
             java.util.Arrays.fill(out, a.getInt(0));
             return out;
         }
-        return a.storage() instanceof int[] i ? i : a.toIntArray();
+        return switch (a.storage()) {
+            case int[] v -> v;
+            case boolean[] v -> {
+                int[] out = new int[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    out[i] = v[i] ? 1 : 0;
+                }
+                yield out;
+            }
+            default -> throw new IllegalStateException(a.dtype() + " has no int view");
+        };
     }
 
     static int[] ints(ArrayData a) {
@@ -171,13 +194,5 @@ final class Buffers {
             out[j] = x[map[j]];
         }
         return out;
-    }
-
-    static boolean isFloating(ArrayData a) {
-        return a.dtype().isFloating();
-    }
-
-    static boolean is(ArrayData a, DType d) {
-        return a.dtype() == d;
     }
 }

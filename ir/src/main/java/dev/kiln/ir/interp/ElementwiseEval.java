@@ -36,8 +36,9 @@ final class ElementwiseEval {
             case BOOL -> {
                 boolean[] v = Buffers.bools(x, n);
                 boolean[] r = new boolean[n];
+                boolean flip = op == UnaryOp.NOT; // the only other op allowed on bool is stop_gradient
                 for (int i = 0; i < n; i++) {
-                    r[i] = op == UnaryOp.NOT ? !v[i] : v[i];
+                    r[i] = v[i] ^ flip;
                 }
                 yield ArrayData.wrap(out, r);
             }
@@ -106,17 +107,13 @@ final class ElementwiseEval {
             case F32, F64 -> Buffers.fromDoubles(out, zip(Buffers.doubles(a, n), Buffers.doubles(b, n), floatBinary(op)));
             case I32 -> ArrayData.wrap(out, zip(Buffers.ints(a, n), Buffers.ints(b, n), intBinary(op)));
             case BOOL -> {
-                boolean[] x = Buffers.bools(a, n), y = Buffers.bools(b, n);
-                boolean[] r = new boolean[n];
+                // Booleans as 0/1 ints: and, or and xor keep them 0/1.
+                int[] r = zip(Buffers.ints(a, n), Buffers.ints(b, n), intBinary(op));
+                boolean[] v = new boolean[n];
                 for (int i = 0; i < n; i++) {
-                    r[i] = switch (op) {
-                        case AND -> x[i] & y[i];
-                        case OR -> x[i] | y[i];
-                        case XOR -> x[i] ^ y[i];
-                        default -> throw new IllegalStateException(op.textName() + " on bool passed the shape rule");
-                    };
+                    v[i] = r[i] != 0;
                 }
-                yield ArrayData.wrap(out, r);
+                yield ArrayData.wrap(out, v);
             }
         };
     }
@@ -159,31 +156,29 @@ final class ElementwiseEval {
 
     static ArrayData compare(CompareOp op, ArrayData a, ArrayData b, TensorType out) {
         int n = out.numel();
+        // Every i32 and bool (0 < 1) value is exact in double, so one double comparison serves all dtypes.
+        double[] x = Buffers.doubles(a, n), y = Buffers.doubles(b, n);
+        Relation rel = relation(op);
         boolean[] r = new boolean[n];
-        if (a.dtype().isFloating()) {
-            double[] x = Buffers.doubles(a, n), y = Buffers.doubles(b, n);
-            for (int i = 0; i < n; i++) {
-                r[i] = compare(op, x[i], y[i]);
-            }
-        } else {
-            // i32 compares as itself, bool as 0 < 1.
-            int[] x = Buffers.ints(a, n), y = Buffers.ints(b, n);
-            for (int i = 0; i < n; i++) {
-                r[i] = compare(op, x[i], y[i]);
-            }
+        for (int i = 0; i < n; i++) {
+            r[i] = rel.test(x[i], y[i]);
         }
         return ArrayData.wrap(out, r);
     }
 
+    private interface Relation {
+        boolean test(double x, double y);
+    }
+
     /** IEEE comparison: every comparison with NaN is false except {@code ne}. */
-    private static boolean compare(CompareOp op, double x, double y) {
+    private static Relation relation(CompareOp op) {
         return switch (op) {
-            case EQ -> x == y;
-            case NE -> x != y;
-            case LT -> x < y;
-            case LE -> x <= y;
-            case GT -> x > y;
-            case GE -> x >= y;
+            case EQ -> (x, y) -> x == y;
+            case NE -> (x, y) -> x != y;
+            case LT -> (x, y) -> x < y;
+            case LE -> (x, y) -> x <= y;
+            case GT -> (x, y) -> x > y;
+            case GE -> (x, y) -> x >= y;
         };
     }
 
