@@ -4,29 +4,41 @@ import dev.kiln.ir.KilnException;
 import dev.kiln.ir.SourceLocation;
 import dev.kiln.tracer.Tensor;
 import dev.kiln.tracer.tree.PyTree;
+import dev.kiln.tracer.tree.TreeDef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 
 /**
  * The arguments of one call of a vmapped function, checked against its {@code inAxes}: the tensor
- * leaves, where each one's batch axis is (-1 when not mapped), the common batch size, and the
- * arguments as the per-example function sees them (abstract types with the mapped axes removed).
+ * leaves, where each one's batch axis is (-1 when not mapped), the common batch size, the types
+ * the per-example function sees (mapped axes removed), and each argument's structure.
  */
-record MappedArguments(List<Tensor> leaves, int[] inDims, int size, List<Object> exampleArguments) {
+record MappedArguments(List<Tensor> leaves, int[] inDims, int size, List<Object> exampleTypes, List<TreeDef> defs) {
+
+    /** The per-example arguments rebuilt from their leaves (one per tensor leaf, in order). */
+    List<Object> rebuild(List<?> flatLeaves) {
+        List<Object> args = new ArrayList<>(defs.size());
+        int at = 0;
+        for (TreeDef d : defs) {
+            args.add(d.unflatten(flatLeaves.subList(at, at + d.leafCount())));
+            at += d.leafCount();
+        }
+        return args;
+    }
 
     static MappedArguments of(List<Object> args, Object inAxes) {
         List<?> perArg = perArgument(args, inAxes);
         List<Tensor> leaves = new ArrayList<>();
         List<Integer> dims = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        List<Object> exampleArgs = new ArrayList<>(args.size());
+        List<Object> exampleTypes = new ArrayList<>();
+        List<TreeDef> defs = new ArrayList<>(args.size());
         for (int i = 0; i < args.size(); i++) {
             String arg = "argument " + (i + 1);
             PyTree.Flat flat = PyTree.flatten(args.get(i), arg);
             List<Integer> axes = AxisSpec.resolve(flat.def(), perArg.get(i), "in_axes for " + arg);
             List<String> paths = flat.def().leafPaths("");
-            List<Object> specs = new ArrayList<>(axes.size());
             for (int k = 0; k < axes.size(); k++) {
                 String name = paths.get(k).isEmpty() ? arg : arg + " at " + paths.get(k);
                 Tensor t = asTensor(flat.leaves().get(k), name);
@@ -34,12 +46,12 @@ record MappedArguments(List<Tensor> leaves, int[] inDims, int size, List<Object>
                 leaves.add(t);
                 dims.add(dim);
                 names.add(name);
-                specs.add(dim < 0 ? t.type() : t.type().withShape(t.shape().without(dim)));
+                exampleTypes.add(dim < 0 ? t.type() : t.type().withShape(t.shape().without(dim)));
             }
-            exampleArgs.add(flat.def().unflatten(specs));
+            defs.add(flat.def());
         }
         int size = commonSize(leaves, dims, names);
-        return new MappedArguments(leaves, dims.stream().mapToInt(Integer::intValue).toArray(), size, exampleArgs);
+        return new MappedArguments(leaves, dims.stream().mapToInt(Integer::intValue).toArray(), size, exampleTypes, defs);
     }
 
     private static List<?> perArgument(List<Object> args, Object inAxes) {

@@ -63,7 +63,8 @@ public final class Vmap {
 
     private static Object call(FnN f, Object inAxes, Object outAxes, List<Object> args) {
         MappedArguments mapped = MappedArguments.of(args, inAxes);
-        TracedFunction traced = Tracing.trace(f, mapped.exampleArguments(), LABEL);
+        // Traced over the flat leaves, because a record of Tensors cannot hold abstract types.
+        TracedFunction traced = Tracing.trace(leaves -> f.apply(mapped.rebuild(leaves)), mapped.exampleTypes(), LABEL);
         int leafCount = traced.argLeafCount();
         int[] inDims = new int[traced.graph().inputs().size()];
         Arrays.fill(inDims, -1);
