@@ -100,7 +100,10 @@ class ConvOpsTest {
         Tensor x = TestData.randomF32(9, 2, 6, 5, 5), w = TestData.randomF32(10, 4, 3, 2, 2);
         checkConv(x, w, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1}, new int[] {1, 1}, 2);
         Tensor depthwise = TestData.randomF32(11, 6, 1, 3, 3);
-        checkConv(x, depthwise, new int[] {2}, new int[] {1, 1, 1, 1}, new int[] {1}, new int[] {1}, 6);
+        // Stride and dilation given as one number for both dimensions.
+        int[] shape = new int[4];
+        double[] expected = naiveConv(x, depthwise, new int[] {2, 2}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 6, shape);
+        assertClose(f32(shape), expected, ConvOps.conv2d(x, depthwise, new int[] {2}, new int[] {1}, new int[] {1}, 6), 1e-5);
     }
 
     @Test
@@ -126,7 +129,7 @@ class ConvOpsTest {
         // and autodiff use for per-example weight gradients. Check it against per-example convs.
         Tensor x = TestData.randomF32(12, 3, 4, 4, 2); // [N=3, C=4, 4, 2]: plays the role of [C', N', H, W]
         Tensor w = TestData.randomF32(13, 6, 4, 2, 2); // O = 6 = 2 per batch group
-        Tensor y = ConvOps.convGeneral(x, w, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, new int[] {1, 1},
+        Tensor y = ConvOps.convGeneral(x, w, new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}, new int[] {1, 1},
                 new int[] {1, 1}, 1, 3);
         assertEquals(f32(1, 6, 3, 1), y.type());
         double[] got = y.toDoubleArray();
