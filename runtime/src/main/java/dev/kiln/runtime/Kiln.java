@@ -269,7 +269,10 @@ public final class Kiln {
     /** The registered backends and whether each can run here. */
     public static List<DeviceInfo> devices() {
         return Backends.all().stream()
-                .map(b -> new DeviceInfo(b.name(), b.priority(), b.availability().available(), b.availability().reason()))
+                .map(b -> {
+                    Backend.Availability av = Backends.availability(b);
+                    return new DeviceInfo(b.name(), b.priority(), av.available(), av.reason());
+                })
                 .toList();
     }
 
