@@ -90,6 +90,7 @@ public final class Random {
      * {@code hi}, which rounding of {@code lo + (hi - lo) * u} could otherwise reach.
      */
     public static Tensor uniform(Tensor key, int[] shape, double lo, double hi, DType dtype) {
+        checkKey("Random.uniform", key);
         if (!dtype.isFloating()) {
             throw new KilnException("Random.uniform", "dtype must be f32 or f64, got " + dtype, SourceLocation.ofCaller(),
                     "for random integers use Random.bits");
@@ -118,6 +119,7 @@ public final class Random {
      * where {@code u1} runs out of bits: about 5.8 standard deviations in f32, 8.6 in f64.
      */
     public static Tensor normal(Tensor key, int[] shape, DType dtype) {
+        checkKey("Random.normal", key);
         if (!dtype.isFloating()) {
             throw new KilnException("Random.normal", "dtype must be f32 or f64, got " + dtype, SourceLocation.ofCaller(), null);
         }
@@ -129,6 +131,7 @@ public final class Random {
 
     /** Bool samples that are true with probability {@code p}. */
     public static Tensor bernoulli(Tensor key, double p, int... shape) {
+        checkKey("Random.bernoulli", key);
         if (!(p >= 0 && p <= 1)) {
             throw new KilnException("Random.bernoulli", "probability must be in [0, 1], got " + p,
                     SourceLocation.ofCaller(), null);
@@ -138,6 +141,7 @@ public final class Random {
 
     /** Bool samples, true with probability {@code p} (broadcast against {@code shape}). */
     public static Tensor bernoulli(Tensor key, Tensor p, int... shape) {
+        checkKey("Random.bernoulli", key);
         return uniform(key, shape, 0, 1, p.dtype() == DType.F64 ? DType.F64 : DType.F32).lt(p);
     }
 
