@@ -34,8 +34,9 @@ public final class Autodiff {
      */
     public static FnN grad(FnN f, int[] argnums, boolean hasAux) {
         int[] nums = argnums.clone();
+        String label = label("grad", SourceLocation.ofCaller());
         return args -> {
-            Grads r = differentiate(f, args, nums, hasAux, false, "grad", SourceLocation.ofCaller());
+            Grads r = differentiate(f, args, nums, hasAux, false, label, SourceLocation.ofCaller());
             return hasAux ? new GradAndAux<>(r.grad(), r.aux()) : r.grad();
         };
     }
@@ -46,8 +47,9 @@ public final class Autodiff {
      */
     public static FnN valueAndGrad(FnN f, int[] argnums, boolean hasAux) {
         int[] nums = argnums.clone();
+        String label = label("valueAndGrad", SourceLocation.ofCaller());
         return args -> {
-            Grads r = differentiate(f, args, nums, hasAux, true, "valueAndGrad", SourceLocation.ofCaller());
+            Grads r = differentiate(f, args, nums, hasAux, true, label, SourceLocation.ofCaller());
             return hasAux ? new ValueGradAndAux<>(r.value(), r.grad(), r.aux()) : new ValueAndGrad<>(r.value(), r.grad());
         };
     }
@@ -88,14 +90,20 @@ public final class Autodiff {
         return new VjpResult(output, pullback);
     }
 
+    /** Names the trace after the line that made the transformed function, e.g. {@code grad(Model.java:42)}. */
+    private static String label(String op, SourceLocation site) {
+        return op + "(" + (site == SourceLocation.UNKNOWN ? "f" : site.shortText()) + ")";
+    }
+
     /** The pieces a grad call produces; {@code value} and {@code aux} are null when not asked for. */
     private record Grads(Tensor value, Object grad, Object aux) {
     }
 
     private static Grads differentiate(FnN f, List<Object> args, int[] argnums, boolean hasAux, boolean withValue,
-                                       String op, SourceLocation where) {
+                                       String label, SourceLocation where) {
+        String op = withValue ? "valueAndGrad" : "grad";
         checkArgnums(argnums, args.size(), op, where);
-        TracedFunction tf = Tracing.trace(f, args, op);
+        TracedFunction tf = Tracing.trace(f, args, label);
         Args a = Args.of(args, tf, op, where);
         TreeDef auxDef = checkLoss(tf, hasAux, op, where);
         boolean[] wrt = new boolean[tf.graph().inputs().size()];
@@ -122,7 +130,7 @@ public final class Autodiff {
         }
         List<Object> perArg = new ArrayList<>();
         for (int num : argnums) {
-            int first = gradIndex[a.offset(num)];
+            int first = a.count(num) == 0 ? -1 : gradIndex[a.offset(num)];
             perArg.add(a.unflattenArg(num, first < 0 ? List.of() : grads.subList(first, first + a.count(num))));
         }
         Object grad = argnums.length == 1 ? perArg.get(0) : List.copyOf(perArg);

@@ -211,4 +211,34 @@ class AutodiffApiTest {
         assertEquals(g.inputTypes(), gg.inputTypes());
         assertEquals(List.of(g.outputTypes().get(0), P.w().type(), P.b().type()), gg.outputTypes());
     }
+
+    @Test
+    void gradOfAnF32FunctionIsF32() {
+        FnN f = ((Fn1<Tensor, Tensor>) x -> x.square().mul(0.5).sum()).erase();
+        Tensor x = Tensor.of(new float[] {1.5f, -2f}, 2);
+        Tensor g = (Tensor) Autodiff.grad(f, new int[] {0}, false).apply(List.of(x));
+        assertEquals(DType.F32, g.dtype());
+        assertArrayEquals(new float[] {1.5f, -2f}, g.toFloatArray(), 0);
+    }
+
+    @Test
+    void readingATracerInsideGradNamesTheGradTrace() {
+        FnN f = ((Fn1<Tensor, Tensor>) x -> Tensor.scalar(x.sum().item(), DType.F64)).erase();
+        FnN g = Autodiff.grad(f, new int[] {0}, false);
+        KilnException e = assertThrows(KilnException.class, () -> g.apply(List.of(Tensor.of(new double[] {1}))));
+        assertTrue(e.getMessage().contains("inside grad("), e.getMessage());
+    }
+
+    record Config(String name, double scale) {
+    }
+
+    @Test
+    void anArgumentWithNoTensorsHasAnEmptyGradientStructure() {
+        FnN f = ((Fn2<Tensor, Config, Tensor>) (x, c) -> x.mul(c.scale()).sum()).erase();
+        Object g = Autodiff.grad(f, new int[] {0, 1}, false)
+                .apply(List.of(Tensor.of(new double[] {1, 2}), new Config("c", 3)));
+        List<?> grads = assertInstanceOf(List.class, g);
+        assertArrayEquals(new double[] {3, 3}, ((Tensor) grads.get(0)).toDoubleArray(), 0);
+        assertEquals(new Config("c", 3), grads.get(1));
+    }
 }

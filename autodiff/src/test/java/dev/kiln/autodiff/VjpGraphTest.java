@@ -105,4 +105,26 @@ class VjpGraphTest {
         KilnException e = assertThrows(KilnException.class, () -> GradGraphs.grad(g, new boolean[] {true, true}));
         assertTrue(e.getMessage().contains("f64[3]"), e.getMessage());
     }
+
+    @Test
+    void convertBetweenFloatsConvertsTheCotangentBack() {
+        float[] w = {0.1f, -2.5f, 3.3f};
+        Fn2<Tensor, Tensor, Tensor> f = (x, unused) -> x.astype(DType.F32).mul(Tensor.of(w)).sum();
+        Graph g = Tracing.makeGraph(f.erase(), List.of(F64_3, F64_3));
+        var out = Interpreter.run(GradGraphs.grad(g, new boolean[] {true, false}),
+                List.of(ArrayData.of(new double[] {1, 2, 3}, 3), ArrayData.zeros(F64_3)));
+        assertEquals(DType.F64, out.get(0).dtype());
+        for (int i = 0; i < 3; i++) {
+            assertEquals((double) w[i], out.get(0).getDouble(i), 0);
+        }
+    }
+
+    @Test
+    void integerValuesConvertedToFloatsAreConstantsToAutodiff() {
+        Fn2<Tensor, Tensor, Tensor> f = (x, unused) -> x.mul(x.astype(DType.I32).astype(DType.F64)).sum();
+        Graph g = Tracing.makeGraph(f.erase(), List.of(F64_3, F64_3));
+        var out = Interpreter.run(GradGraphs.grad(g, new boolean[] {true, false}),
+                List.of(ArrayData.of(new double[] {1.5, 2.5, -3.5}, 3), ArrayData.zeros(F64_3)));
+        assertEquals(List.of(1.0, 2.0, -3.0), java.util.Arrays.stream(out.get(0).toDoubleArray()).boxed().toList());
+    }
 }
