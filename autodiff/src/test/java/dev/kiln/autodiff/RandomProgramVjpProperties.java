@@ -1,5 +1,6 @@
 package dev.kiln.autodiff;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.ir.ArrayData;
@@ -8,6 +9,9 @@ import dev.kiln.ir.Graph;
 import dev.kiln.ir.gen.RandomPrograms;
 import dev.kiln.ir.gen.RandomPrograms.Family;
 import dev.kiln.ir.interp.Interpreter;
+import dev.kiln.ir.text.GraphParser;
+import dev.kiln.ir.text.GraphPrinter;
+import dev.kiln.ir.verify.GraphEquivalence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -51,7 +55,10 @@ class RandomProgramVjpProperties {
         java.util.Arrays.fill(wrt, true);
         List<ArrayData> in = new ArrayList<>(xs);
         in.addAll(cts);
-        List<ArrayData> out = Interpreter.run(Vjp.graph(g, wrt), in);
+        Graph vjp = Vjp.graph(g, wrt);
+        // The derived graph prints and parses back to itself, as every stage's dump must.
+        assertTrue(GraphEquivalence.equivalent(vjp, GraphParser.parse(GraphPrinter.print(vjp))));
+        List<ArrayData> out = Interpreter.run(vjp, in);
         // Finite differences of a large objective are only accurate to ~eps * |objective| / step.
         double magnitude = 0;
         for (int j = 0; j < cts.size(); j++) {
@@ -61,7 +68,7 @@ class RandomProgramVjpProperties {
         for (int i = 0; i < xs.size(); i++) {
             ArrayData fd = GradCheck.finiteDifference(xs, i, ys -> objective(g, ys, cts));
             ArrayData got = out.get(g.outputs().size() + i);
-            compare(fd, got, noise, "input " + i + " (seed " + seed + ") of\n" + g);
+            compare(fd, got, noise, "input " + i + " (seed " + seed + ") of\n" + GraphPrinter.print(g));
         }
     }
 
