@@ -1,0 +1,17 @@
+package dev.kiln.runtime;
+
+import dev.kiln.ir.Graph;
+
+/**
+ * The stages between a traced graph and an executable: dump the traced IR, then hand the graph
+ * to the backend (which optimises, fuses, assigns buffers and generates code, dumping each stage).
+ */
+public final class CompilePipeline {
+    private CompilePipeline() {
+    }
+
+    public static Executable compile(Graph traced, Backend backend, CompileOptions options) {
+        options.dump().write("01-traced.kir", () -> GraphText.print(traced, "# stage: traced " + options.label()));
+        return backend.compile(traced, options);
+    }
+}
