@@ -110,7 +110,7 @@ final class RangeRules {
             case AND -> andRange(x, y, dt);
             case OR, XOR -> x.lo() >= 0 && y.lo() >= 0 ? new Range(0, allOnesAbove(Math.max(x.hi(), y.hi()))) : Range.INT;
             case SHIFT_LEFT -> Range.INT;
-            case SHIFT_RIGHT_LOGICAL -> x.lo() >= 0 ? new Range(0, x.hi()) : new Range(0, Integer.MAX_VALUE);
+            case SHIFT_RIGHT_LOGICAL -> x.lo() >= 0 ? new Range(0, x.hi()) : Range.INT; // a shift by 0 keeps the sign
             case SHIFT_RIGHT_ARITHMETIC -> x.hull(new Range(-1, 0));
         };
     }

@@ -3,12 +3,14 @@ package dev.kiln.ir.gen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.ir.ArrayData;
 import dev.kiln.ir.Atom;
 import dev.kiln.ir.DType;
 import dev.kiln.ir.Equation;
 import dev.kiln.ir.Graph;
 import dev.kiln.ir.Literal;
 import dev.kiln.ir.Var;
+import dev.kiln.ir.interp.Interpreter;
 import dev.kiln.ir.prim.Binary;
 import dev.kiln.ir.prim.BinaryOp;
 import dev.kiln.ir.prim.ConvGeneralDilated;
@@ -88,6 +90,29 @@ class RandomProgramsProperties {
                 case Convert c when c.to() == DType.I32 && e.input(0).dtype().isFloating() ->
                         assertTrue(facts.range(e.input(0)).within(-1e9, 1e9), "float to int out of range: " + where);
                 default -> { }
+            }
+        }
+    }
+
+    /**
+     * Run in the reference interpreter on {@link RandomPrograms#randomInputs}, a program throws
+     * nothing (no index out of range, no division by zero) and every value lies in the range the
+     * analysis gives it (up to rounding), so in particular every float is finite and below 1e6.
+     */
+    @Property(tries = 300)
+    void programsRunInTheInterpreterWithinTheirRanges(@ForAll long seed, @ForAll("options") RandomPrograms.Options o) {
+        Graph program = RandomPrograms.generate(new Random(seed), o);
+        List<Atom> everyValue = program.equations().stream().map(e -> (Atom) e.out()).toList();
+        Graph g = new Graph(program.inputs(), program.constants(), program.equations(), everyValue);
+        List<ArrayData> values = Interpreter.run(g, RandomPrograms.randomInputs(g, new Random(~seed)));
+        ProgramFacts facts = new ProgramFacts(g);
+        for (int i = 0; i < values.size(); i++) {
+            Equation e = g.equations().get(i);
+            Range r = facts.range(e.out());
+            double slack = 1e-4 * Math.max(1, r.magnitude());
+            for (double v : values.get(i).toDoubleArray()) {
+                assertTrue(r.lo() - slack <= v && v <= r.hi() + slack,
+                        v + " outside " + r + " at equation " + i + " (" + e.primitive() + ") of\n" + GraphPrinter.print(program));
             }
         }
     }
