@@ -61,7 +61,7 @@ public final class NoiseMultiplierSearch {
                 if (lo < SIGMA_MIN) {
                     throw new KilnException(Checks.OPERATION, "target epsilon " + targetEpsilon
                             + " is already met with noise multiplier " + hi + " (q = " + q + ", steps = " + steps
-                            + "), the bottom of the search range", null, "lower the target epsilon");
+                            + "); the search does not go below " + SIGMA_MIN, null, "lower the target epsilon");
                 }
             }
         }

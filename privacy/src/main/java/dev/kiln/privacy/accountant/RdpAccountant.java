@@ -1,7 +1,5 @@
 package dev.kiln.privacy.accountant;
 
-import java.util.Arrays;
-
 /**
  * The RDP privacy accountant for DP-SGD: it composes the Rényi DP of every step of the
  * Poisson-subsampled Gaussian mechanism ({@link SampledGaussianRdp}) at a grid of orders
@@ -26,15 +24,18 @@ public final class RdpAccountant {
     private final RdpOrders orders;
     private final double[] totalRdp;
     private final long stepCount;
+    /** Whether any recorded step sampled with q > 0; RDP values alone cannot say (they may round to 0). */
+    private final boolean spentAny;
     private final double lastSigma;
     private final double lastQ;
     private final double[] lastStepRdp;
 
-    private RdpAccountant(RdpOrders orders, double[] totalRdp, long stepCount, double lastSigma, double lastQ,
-                          double[] lastStepRdp) {
+    private RdpAccountant(RdpOrders orders, double[] totalRdp, long stepCount, boolean spentAny, double lastSigma,
+                          double lastQ, double[] lastStepRdp) {
         this.orders = orders;
         this.totalRdp = totalRdp;
         this.stepCount = stepCount;
+        this.spentAny = spentAny;
         this.lastSigma = lastSigma;
         this.lastQ = lastQ;
         this.lastStepRdp = lastStepRdp;
@@ -47,7 +48,7 @@ public final class RdpAccountant {
 
     /** An accountant with no steps at the given orders. */
     public static RdpAccountant withOrders(RdpOrders orders) {
-        return new RdpAccountant(orders, new double[orders.size()], 0, Double.NaN, Double.NaN, null);
+        return new RdpAccountant(orders, new double[orders.size()], 0, false, Double.NaN, Double.NaN, null);
     }
 
     /** The epsilon after {@code steps} steps at one (sigma, q), default orders. */
@@ -93,7 +94,7 @@ public final class RdpAccountant {
         for (int k = 0; k < total.length; k++) {
             total[k] += n * perStep[k];
         }
-        return new RdpAccountant(orders, total, Math.addExact(stepCount, n), sigma, q, perStep);
+        return new RdpAccountant(orders, total, Math.addExact(stepCount, n), spentAny || q > 0, sigma, q, perStep);
     }
 
     /** The (epsilon, delta) spent so far, by the Balle et al. 2020 conversion. */
@@ -108,7 +109,7 @@ public final class RdpAccountant {
      */
     public PrivacySpent spent(double delta, Conversion conversion) {
         Checks.delta(delta);
-        if (Arrays.stream(totalRdp).allMatch(r -> r == 0.0)) {
+        if (!spentAny) {
             return new PrivacySpent(0.0, delta, Double.NaN);
         }
         return bestOf(orders, totalRdp, delta, conversion);

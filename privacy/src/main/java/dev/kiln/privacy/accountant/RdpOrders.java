@@ -11,7 +11,7 @@ import java.util.List;
  * integers 12 to 63. If the best order comes out as the smallest or largest one, a wider grid may
  * give a smaller epsilon.
  *
- * @param values the orders, each in (1, {@value #MAX_ORDER}]; in the order given, no duplicates needed
+ * @param values the orders, each in (1, {@value #MAX_ORDER}], in any order (duplicates are harmless)
  */
 public record RdpOrders(List<Double> values) {
     /** Orders above this are refused: the series cost grows linearly in alpha. */
