@@ -11,8 +11,9 @@ package dev.kiln.privacy.accountant;
  *       {@code erfc = 1 - erf}, which loses at most one digit because {@code erfc(1) > 0.15}.
  *   <li>{@code x >= 1}: Laplace's continued fraction for the scaled function
  *       {@code erfcx(x) = exp(x^2) erfc(x) = (1/sqrt(pi)) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))},
- *       evaluated by the modified Lentz method (under 200 terms at x = 1, 10 at x = 10). {@code logErfc} adds {@code -x^2} in log space, so it
- *       stays finite far past the point (x ~ 27) where {@code erfc} itself underflows to zero.
+ *       evaluated by the modified Lentz method (under 200 terms at x = 1, 10 at x = 10).
+ *       {@code logErfc} adds {@code -x^2} in log space, so it stays finite far past the point
+ *       (x ~ 27) where {@code erfc} itself underflows to zero.
  * </ul>
  * Negative arguments use {@code erfc(-x) = 2 - erfc(x)}, a value in (1, 2] with no loss.
  */

@@ -1,6 +1,7 @@
 package dev.kiln.privacy.accountant;
 
 import dev.kiln.ir.KilnException;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Calibrates DP-SGD's noise: the smallest noise multiplier sigma whose epsilon after
@@ -25,6 +26,10 @@ public final class NoiseMultiplierSearch {
 
     private NoiseMultiplierSearch() {}
 
+    /**
+     * The smallest sigma (to the tolerance above) with {@code epsilon(sigma, q, steps, delta) <= targetEpsilon}
+     * at the given orders and conversion.
+     */
     public static double smallestSigma(double targetEpsilon, double q, long steps, double delta, RdpOrders orders,
                                        Conversion conversion) {
         Checks.targetEpsilon(targetEpsilon);
@@ -32,49 +37,60 @@ public final class NoiseMultiplierSearch {
         Checks.steps(steps);
         Checks.delta(delta);
         if (steps == 0 || q == 0.0) {
-            throw new KilnException(Checks.OPERATION, "no privacy is spent with steps = " + steps + " and q = " + q
-                    + ": every noise multiplier meets epsilon " + targetEpsilon);
+            throw new KilnException(Checks.OPERATION, "no privacy is spent with steps = " + steps + " and q = "
+                    + q + ": every noise multiplier meets epsilon " + targetEpsilon);
         }
         double floor = RdpAccountant.bestOf(orders, new double[orders.size()], delta, conversion).epsilon();
         if (targetEpsilon <= floor) {
-            throw new KilnException(Checks.OPERATION, "target epsilon " + targetEpsilon + " is not reachable: with delta = "
-                    + delta + " the " + conversion + " conversion cannot certify less than " + floor
-                    + " even with unbounded noise", null, "raise the target epsilon or delta, or add larger RDP orders");
+            throw new KilnException(Checks.OPERATION, "target epsilon " + targetEpsilon
+                    + " is not reachable: with delta = " + delta + " the " + conversion
+                    + " conversion cannot certify less than " + floor + " even with unbounded noise", null,
+                    "raise the target epsilon or delta, or add larger RDP orders");
         }
-        double hi = 1.0;
-        double lo;
-        if (epsilon(hi, q, steps, delta, orders, conversion) > targetEpsilon) {
-            do {
-                lo = hi;
-                hi *= 2;
-                if (hi > SIGMA_MAX) {
-                    throw new KilnException(Checks.OPERATION, "target epsilon " + targetEpsilon
-                            + " is not reached by any noise multiplier up to " + SIGMA_MAX + " (q = " + q + ", steps = "
-                            + steps + ", delta = " + delta + ")", null, "raise the target epsilon or lower q or steps");
-                }
-            } while (epsilon(hi, q, steps, delta, orders, conversion) > targetEpsilon);
-        } else {
-            lo = hi / 2;
-            while (epsilon(lo, q, steps, delta, orders, conversion) <= targetEpsilon) {
-                hi = lo;
-                lo /= 2;
-                if (lo < SIGMA_MIN) {
-                    throw new KilnException(Checks.OPERATION, "target epsilon " + targetEpsilon
-                            + " is already met with noise multiplier " + hi + " (q = " + q + ", steps = " + steps
-                            + "); the search does not go below " + SIGMA_MIN, null, "lower the target epsilon");
-                }
-            }
-        }
+        DoubleUnaryOperator curve = sigma -> epsilon(sigma, q, steps, delta, orders, conversion);
+        double[] bracket = bracket(curve, targetEpsilon, q, steps, delta);
+        double lo = bracket[0];
+        double hi = bracket[1];
         // Invariant: epsilon(lo) > target >= epsilon(hi).
         while (hi - lo > RELATIVE_TOLERANCE * hi) {
             double mid = 0.5 * (lo + hi);
-            if (epsilon(mid, q, steps, delta, orders, conversion) <= targetEpsilon) {
+            if (curve.applyAsDouble(mid) <= targetEpsilon) {
                 hi = mid;
             } else {
                 lo = mid;
             }
         }
         return hi;
+    }
+
+    /** {lo, hi} with epsilon(lo) > target >= epsilon(hi), found by doubling or halving from sigma = 1. */
+    private static double[] bracket(DoubleUnaryOperator curve, double target, double q, long steps, double delta) {
+        String setting = " (q = " + q + ", steps = " + steps + ", delta = " + delta + ")";
+        double hi = 1.0;
+        if (curve.applyAsDouble(hi) > target) {
+            double lo;
+            do {
+                lo = hi;
+                hi *= 2;
+                if (hi > SIGMA_MAX) {
+                    throw new KilnException(Checks.OPERATION, "target epsilon " + target
+                            + " is not reached by any noise multiplier up to " + SIGMA_MAX + setting, null,
+                            "raise the target epsilon or lower q or steps");
+                }
+            } while (curve.applyAsDouble(hi) > target);
+            return new double[] {lo, hi};
+        }
+        double lo = hi / 2;
+        while (curve.applyAsDouble(lo) <= target) {
+            if (lo == SIGMA_MIN) {
+                throw new KilnException(Checks.OPERATION, "target epsilon " + target
+                        + " is already met with noise multiplier " + SIGMA_MIN + setting
+                        + "; the search does not go lower", null, "lower the target epsilon");
+            }
+            hi = lo;
+            lo = Math.max(SIGMA_MIN, lo / 2);
+        }
+        return new double[] {lo, hi};
     }
 
     private static double epsilon(double sigma, double q, long steps, double delta, RdpOrders orders,

@@ -35,8 +35,8 @@ class ErrorFunctionTest {
         for (double x = -4; x <= 7; x += 0.0625) {
             double expected = erfcReference(x);
             assertEquals(expected, ErrorFunction.erfc(x), 2e-13 * expected, "erfc(" + x + ")");
-            assertEquals(Math.log(expected), ErrorFunction.logErfc(x), 2e-13 * Math.max(1, Math.abs(Math.log(expected))),
-                    "logErfc(" + x + ")");
+            assertEquals(Math.log(expected), ErrorFunction.logErfc(x),
+                    2e-13 * Math.max(1, Math.abs(Math.log(expected))), "logErfc(" + x + ")");
         }
     }
 

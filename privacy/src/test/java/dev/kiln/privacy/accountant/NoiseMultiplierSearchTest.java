@@ -36,7 +36,8 @@ class NoiseMultiplierSearchTest {
         double sigma = NoiseMultiplierSearch.smallestSigma(50, 0.1, 100, 1e-5, RdpOrders.of(1.5, 2, 4, 8, 16, 32),
                 Conversion.BALLE_2020);
         assertTrue(sigma < 1, "sigma = " + sigma);
-        double eps = RdpAccountant.withOrders(RdpOrders.of(1.5, 2, 4, 8, 16, 32)).steps(sigma, 0.1, 100).spent(1e-5).epsilon();
+        double eps = RdpAccountant.withOrders(RdpOrders.of(1.5, 2, 4, 8, 16, 32)).steps(sigma, 0.1, 100)
+                .spent(1e-5).epsilon();
         assertTrue(eps <= 50 && eps > 49.9, "epsilon = " + eps);
     }
 

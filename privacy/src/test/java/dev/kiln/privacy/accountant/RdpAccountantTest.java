@@ -38,7 +38,8 @@ class RdpAccountantTest {
             for (Conversion c : Conversion.values()) {
                 PrivacySpent expected = referenceEpsilon(r[0], r[1], (long) r[2], r[3], c);
                 PrivacySpent actual = RdpAccountant.epsilon(r[0], r[1], (long) r[2], r[3], c);
-                assertEquals(expected.epsilon(), actual.epsilon(), 1e-6 * expected.epsilon(), c + " at sigma = " + r[0]);
+                assertEquals(expected.epsilon(), actual.epsilon(), 1e-6 * expected.epsilon(),
+                        c + " at sigma = " + r[0]);
                 assertEquals(expected.bestOrder(), actual.bestOrder(), c + " at sigma = " + r[0]);
             }
         }
@@ -47,7 +48,8 @@ class RdpAccountantTest {
     @Test
     void stepsAddRdpOrderByOrderAcrossChangingNoiseAndRate() {
         RdpOrders orders = RdpOrders.of(1.5, 2, 7.5, 32);
-        RdpAccountant accountant = RdpAccountant.withOrders(orders).steps(1.0, 0.01, 300).step(2.0, 0.05).steps(1.0, 0.01, 7);
+        RdpAccountant accountant = RdpAccountant.withOrders(orders)
+                .steps(1.0, 0.01, 300).step(2.0, 0.05).steps(1.0, 0.01, 7);
         double[] rdp = accountant.rdp();
         for (int k = 0; k < orders.size(); k++) {
             double alpha = orders.get(k);
