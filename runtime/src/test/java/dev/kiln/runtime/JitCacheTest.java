@@ -201,16 +201,21 @@ class JitCacheTest {
         };
         JittedFunction j = jit(f);
         Tensor x = r.f32(2);
-        KilnException e = assertThrows(KilnException.class, () -> j.apply(List.of(x)));
-        assertMentions(e.getMessage(), "first attempt fails");
-        assertEquals(0, j.cacheSize(), "a failure leaves nothing cached");
-        KilnException again = assertThrows(KilnException.class, () -> j.apply(List.of(x)));
-        assertMentions(again.getMessage(), "first attempt fails");
-        assertEquals(2, j.traceCount(), "the second call traced again instead of replaying a cached failure");
-        fail.set(false);
-        assertEquals(x.add(1).toFloatArray()[1], ((Tensor) j.apply(List.of(x))).toFloatArray()[1]);
-        assertEquals(3, j.traceCount());
-        assertEquals(1, j.cacheSize());
+        try (JitLog log = new JitLog()) {
+            KilnException e = assertThrows(KilnException.class, () -> j.apply(List.of(x)));
+            assertMentions(e.getMessage(), "first attempt fails");
+            assertEquals(0, j.cacheSize(), "a failure leaves nothing cached");
+            KilnException again = assertThrows(KilnException.class, () -> j.apply(List.of(x)));
+            assertMentions(again.getMessage(), "first attempt fails");
+            assertEquals(2, j.traceCount(), "the second call traced again instead of replaying a cached failure");
+            fail.set(false);
+            assertEquals(x.add(1).toFloatArray()[1], ((Tensor) j.apply(List.of(x))).toFloatArray()[1]);
+            assertEquals(3, j.traceCount());
+            assertEquals(1, j.cacheSize());
+            // A retry of the same signature is not a re-trace "for a new signature" (with nothing changed).
+            assertEquals(List.of(), log.messages(Level.INFO));
+            assertEquals(3, log.messages(Level.FINE).size());
+        }
     }
 
     @Test
