@@ -114,8 +114,8 @@ public final class Random {
 
     /**
      * Samples from the standard normal distribution by the Box-Muller transform: two uniform
-     * samples {@code u1} in {@code (0, 1]} and {@code u2} in {@code [0, 1)} (two random words, drawn
-     * as in {@link #uniform}) give {@code sqrt(-2 ln u1) * cos(2 pi u2)}. The tails are exact out to
+     * samples {@code u1} in {@code (0, 1]} and {@code u2} in {@code [0, 1)}, drawn as in
+     * {@link #uniform} (so two random words per sample in f32, four in f64), give {@code sqrt(-2 ln u1) * cos(2 pi u2)}. The tails are exact out to
      * where {@code u1} runs out of bits: about 5.8 standard deviations in f32, 8.6 in f64.
      */
     public static Tensor normal(Tensor key, int[] shape, DType dtype) {

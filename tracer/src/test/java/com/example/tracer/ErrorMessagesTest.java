@@ -44,6 +44,11 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void dataThatDoesNotFillItsShape() {
+        says(failsHere(() -> Tensor.of(new float[5], 2, 3)), "Tensor.of", "5 values do not fill shape [2, 3]");
+    }
+
+    @Test
     void broadcastToAnIncompatibleShape() {
         says(failsHere(() -> M23.broadcastTo(4, 3, 3)), "broadcastTo", "cannot broadcast f32[2,3] to [4,3,3]");
     }

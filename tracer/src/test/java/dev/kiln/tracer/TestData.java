@@ -14,14 +14,14 @@ public final class TestData {
     private TestData() {
     }
 
-    /** An f32 tensor of {@code shape} with values uniform in [-1, 1) from {@code seed}. */
+    /** An f32 tensor of {@code shape} (a scalar for no dimensions) with values uniform in [-1, 1) from {@code seed}. */
     public static Tensor randomF32(long seed, int... shape) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] v = new float[Shape.of(shape).numel()];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (r.nextDouble() * 2 - 1);
         }
-        return Tensor.of(v, shape);
+        return Tensor.of(dev.kiln.ir.ArrayData.of(v, shape));
     }
 
     /** An f64 tensor of {@code shape} with values uniform in [-1, 1) from {@code seed}. */
@@ -31,7 +31,7 @@ public final class TestData {
         for (int i = 0; i < v.length; i++) {
             v[i] = r.nextDouble() * 2 - 1;
         }
-        return Tensor.of(v, shape);
+        return Tensor.of(dev.kiln.ir.ArrayData.of(v, shape));
     }
 
     /** An i32 tensor of {@code shape} with values uniform in [0, bound) from {@code seed}. */

@@ -1,5 +1,6 @@
 package dev.kiln.vmap;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.ir.Graph;
@@ -28,7 +29,6 @@ import dev.kiln.ir.prim.SelectAndScatterAdd;
 import dev.kiln.ir.prim.Slice;
 import dev.kiln.ir.prim.Transpose;
 import dev.kiln.ir.prim.Unary;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
@@ -52,7 +52,10 @@ class BatchingPrimitiveProperties {
         }
     }
 
-    /** Cheap and broad: every rule's output has the per-example type (Batching checks it) for many draws. */
+    /**
+     * Cheap and broad: every rule's output has the per-example type (Batching checks it) for many
+     * draws, including an empty batch.
+     */
     @Property(tries = 400)
     void batchedGraphsOfEveryPrimitiveTypeCheck(@ForAll long seed) {
         Random r = new Random(seed);
@@ -63,8 +66,11 @@ class BatchingPrimitiveProperties {
                 inDims[i] = r.nextInt(3) == 0 ? -1 : r.nextInt(g.inputs().get(i).type().rank() + 1);
             }
             int[] outDims = g.outputs().stream().mapToInt(o -> r.nextInt(o.type().rank() + 1)).toArray();
-            Batching.graph(g, inDims, 1 + r.nextInt(5), outDims);
-            assertTrue(Arrays.stream(outDims).allMatch(d -> d >= 0));
+            int batch = r.nextInt(6);
+            Graph batched = Batching.graph(g, inDims, batch, outDims);
+            for (int j = 0; j < outDims.length; j++) {
+                assertEquals(g.outputTypes().get(j).shape().with(outDims[j], batch), batched.outputTypes().get(j).shape());
+            }
         }
     }
 
@@ -73,122 +79,122 @@ class BatchingPrimitiveProperties {
         VmapOracle.checkRandomAxes(TABLE.get(p).apply(r), r);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfUnaryMatchesLoop(@ForAll long seed) {
         check(Unary.class, seed);
     }
 
-    @Property(tries = 80)
+    @Property(tries = 250)
     void vmapOfBinaryMatchesLoop(@ForAll long seed) {
         check(Binary.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfCompareMatchesLoop(@ForAll long seed) {
         check(Compare.class, seed);
     }
 
-    @Property(tries = 80)
+    @Property(tries = 250)
     void vmapOfSelectMatchesLoop(@ForAll long seed) {
         check(Select.class, seed);
     }
 
-    @Property(tries = 40)
+    @Property(tries = 150)
     void vmapOfConvertMatchesLoop(@ForAll long seed) {
         check(Convert.class, seed);
     }
 
-    @Property(tries = 30)
+    @Property(tries = 100)
     void vmapOfIotaMatchesLoop(@ForAll long seed) {
         check(Iota.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfBroadcastInDimMatchesLoop(@ForAll long seed) {
         check(BroadcastInDim.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfReshapeMatchesLoop(@ForAll long seed) {
         check(Reshape.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfTransposeMatchesLoop(@ForAll long seed) {
         check(Transpose.class, seed);
     }
 
-    @Property(tries = 40)
+    @Property(tries = 150)
     void vmapOfRevMatchesLoop(@ForAll long seed) {
         check(Rev.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfSliceMatchesLoop(@ForAll long seed) {
         check(Slice.class, seed);
     }
 
-    @Property(tries = 80)
+    @Property(tries = 250)
     void vmapOfPadMatchesLoop(@ForAll long seed) {
         check(Pad.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfConcatenateMatchesLoop(@ForAll long seed) {
         check(Concatenate.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfReduceSumMatchesLoop(@ForAll long seed) {
         check(ReduceSum.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfReduceMaxMatchesLoop(@ForAll long seed) {
         check(ReduceMax.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfArgMaxMatchesLoop(@ForAll long seed) {
         check(ArgMax.class, seed);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 300)
     void vmapOfDotGeneralMatchesLoop(@ForAll long seed) {
         check(DotGeneral.class, seed);
     }
 
-    @Property(tries = 120)
+    @Property(tries = 400)
     void vmapOfConvGeneralDilatedMatchesLoop(@ForAll long seed) {
         check(ConvGeneralDilated.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfReduceWindowMatchesLoop(@ForAll long seed) {
         check(ReduceWindow.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfSelectAndScatterAddMatchesLoop(@ForAll long seed) {
         check(SelectAndScatterAdd.class, seed);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 300)
     void vmapOfGatherMatchesLoop(@ForAll long seed) {
         check(Gather.class, seed);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 300)
     void vmapOfScatterAddMatchesLoop(@ForAll long seed) {
         check(ScatterAdd.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfRandomBitsMatchesLoop(@ForAll long seed) {
         check(RandomBits.class, seed);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void vmapOfRandomSplitMatchesLoop(@ForAll long seed) {
         check(RandomSplit.class, seed);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.ir.ArrayData;
 import dev.kiln.ir.DType;
 import dev.kiln.ir.Equation;
 import dev.kiln.ir.Graph;
@@ -16,6 +17,7 @@ import dev.kiln.ir.Literal;
 import dev.kiln.ir.SourceLocation;
 import dev.kiln.ir.TensorType;
 import dev.kiln.ir.Var;
+import dev.kiln.ir.interp.Interpreter;
 import dev.kiln.ir.prim.Binary;
 import dev.kiln.ir.prim.BinaryOp;
 import dev.kiln.ir.prim.ConvGeneralDilated;
@@ -185,5 +187,16 @@ class BatchingStructureTest {
         KilnException e = assertThrows(KilnException.class, () -> Batching.graph(g, new int[] {0}, 4, new int[] {-1}));
         assertEquals("vmap", e.operation());
         assertTrue(e.getMessage().contains("output 0 (f32[3] per example) depends on a mapped input"), e.getMessage());
+    }
+
+    @Test
+    void emptyBatchOfConvWithBatchedKernelRunsAndIsEmpty() {
+        ConvGeneralDilated c = new ConvGeneralDilated(Ints.of(1), Ints.of(0), Ints.of(0), Ints.of(1), Ints.of(1), 2, 1);
+        Graph g = conv(c, TensorType.of(DType.F32, 2, 4, 5), TensorType.of(DType.F32, 6, 2, 3));
+        for (int[] in : new int[][] {{-1, 1}, {0, 1}, {2, -1}}) {
+            Graph batched = Batching.graph(g, in, 0, new int[] {1});
+            List<ArrayData> inputs = batched.inputTypes().stream().map(ArrayData::zeros).toList();
+            assertEquals(TensorType.of(DType.F32, 2, 0, 6, 3), Interpreter.run(batched, inputs).get(0).type());
+        }
     }
 }

@@ -2,10 +2,12 @@ package dev.kiln.tracer.nn;
 
 import dev.kiln.ir.DType;
 import dev.kiln.ir.KilnException;
+import dev.kiln.ir.Shape;
 import dev.kiln.ir.SourceLocation;
 import dev.kiln.tracer.Random;
 import dev.kiln.tracer.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,34 +50,42 @@ public record Lstm(Tensor weightIh, Tensor weightHh, Tensor biasIh, Tensor biasH
         return weightHh.dim(1);
     }
 
-    /** One step: input {@code x [B, I]} and state {@code h, c [B, H]} to the next state. */
+    /**
+     * One step: input {@code x [B, I]} and state {@code h, c [B, H]} to the next state. Any number
+     * of leading batch dimensions works, none included ({@code x [I]}, {@code h, c [H]}).
+     */
     public State step(Tensor x, Tensor h, Tensor c) {
         checkParameters();
-        if (x.rank() != 2 || x.dim(1) != inputSize()) {
+        if (x.rank() < 1 || x.dim(-1) != inputSize()) {
             throw error("input must be [B, " + inputSize() + "], got " + x.type());
         }
-        int[] state = {x.dim(0), hiddenSize()};
-        if (!java.util.Arrays.equals(h.dims(), state) || !java.util.Arrays.equals(c.dims(), state)) {
-            throw error("h and c must be [" + state[0] + ", " + state[1] + "] for input " + x.type() + ", got "
+        int[] state = x.dims();
+        state[state.length - 1] = hiddenSize();
+        if (!Arrays.equals(h.dims(), state) || !Arrays.equals(c.dims(), state)) {
+            throw error("h and c must be " + Shape.of(state) + " for input " + x.type() + ", got "
                     + h.type() + " and " + c.type());
         }
         return cell(project(x, weightIh, biasIh), h, c);
     }
 
     /**
-     * Runs the sequence {@code x [T, B, I]} (time-major) from a zero state and returns every step's
-     * hidden state, {@code [T, B, H]}. The input projection of all steps is one contraction; the
-     * recurrence is unrolled, T steps in the graph.
+     * Runs the sequence {@code x [T, B, I]} (time-major, as torch.nn.LSTM without
+     * {@code batch_first}) from a zero state and returns every step's hidden state,
+     * {@code [T, B, H]}. An unbatched sequence {@code [T, I]} gives {@code [T, H]}, which is what a
+     * per-example function under vmap sees. The input projection of all steps is one contraction;
+     * the recurrence is unrolled, T steps in the graph.
      */
     public Tensor run(Tensor x) {
         checkParameters();
-        if (x.rank() != 3 || x.dim(2) != inputSize()) {
-            throw error("input must be time-major [T, B, " + inputSize() + "], got " + x.type());
+        if (x.rank() < 2 || x.dim(-1) != inputSize()) {
+            throw error("input must be time-major [T, B, " + inputSize() + "] or [T, " + inputSize() + "], got " + x.type());
         }
-        int steps = x.dim(0), batch = x.dim(1);
+        int steps = x.dim(0);
+        int[] state = x.shape().without(0).toArray();
+        state[state.length - 1] = hiddenSize();
         Tensor projected = project(x, weightIh, biasIh);
         DType dt = projected.dtype();
-        State s = new State(Tensor.zeros(dt, batch, hiddenSize()), Tensor.zeros(dt, batch, hiddenSize()));
+        State s = new State(Tensor.zeros(dt, state), Tensor.zeros(dt, state));
         List<Tensor> hs = new ArrayList<>(steps);
         for (int t = 0; t < steps; t++) {
             s = cell(projected.index(0, t), s.h(), s.c());

@@ -84,6 +84,17 @@ class LstmTest {
     }
 
     @Test
+    void unbatchedSequenceGivesTheSameStatesAsABatchOfOne() {
+        Lstm l = layer(5);
+        Tensor xs = TestData.randomF64(40, T, I);
+        Tensor out = l.run(xs);
+        assertEquals(f64(T, H), out.type());
+        assertClose(l.run(xs.reshape(T, 1, I)).toDoubleArray(), out, 1e-15);
+        Lstm.State s = l.step(xs.index(0, 0), Tensor.zeros(dev.kiln.ir.DType.F64, H), Tensor.zeros(dev.kiln.ir.DType.F64, H));
+        assertClose(out.index(0, 0).toDoubleArray(), s.h(), 1e-15);
+    }
+
+    @Test
     void runInF32AgreesWithF64() {
         Lstm l = layer(3);
         Lstm l32 = new Lstm(l.weightIh().astype(dev.kiln.ir.DType.F32), l.weightHh().astype(dev.kiln.ir.DType.F32),
@@ -122,10 +133,11 @@ class LstmTest {
     @Test
     void wrongInputShapeIsAnError() {
         Lstm l = layer(4);
-        KilnException e = assertThrows(KilnException.class, () -> l.run(Tensor.of(new double[B * I], B, I)));
-        assertTrue(e.getMessage().contains("Lstm: input must be time-major [T, B, 5], got f64[3,5]"), e.getMessage());
+        KilnException e = assertThrows(KilnException.class, () -> l.run(Tensor.of(new double[B * H], B, H)));
+        assertTrue(e.getMessage().contains("Lstm: input must be time-major [T, B, 5] or [T, 5], got f64[3,4]"), e.getMessage());
         KilnException e2 = assertThrows(KilnException.class,
                 () -> l.step(Tensor.of(new double[B * I], B, I), Tensor.of(new double[H], 1, H), Tensor.of(new double[H], 1, H)));
-        assertTrue(e2.getMessage().contains("h and c must be [3, 4]"), e2.getMessage());
+        assertTrue(e2.getMessage().contains("h and c must be [3,4] for input f64[3,5], got f64[1,4] and f64[1,4]"),
+                e2.getMessage());
     }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ConvOpsTest {
 
     /** PyTorch's conv2d by definition; padding is {top, bottom, left, right}. */
-    private static double[] naiveConv(Tensor x, Tensor w, int[] stride, int[] pad, int[] dil, int groups, int[] outShape) {
+    static double[] naiveConv(Tensor x, Tensor w, int[] stride, int[] pad, int[] dil, int groups, int[] outShape) {
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
         int o = w.dim(0), ipg = w.dim(1), kh = w.dim(2), kw = w.dim(3);
         int oh = (h + pad[0] + pad[1] - dil[0] * (kh - 1) - 1) / stride[0] + 1;
@@ -154,7 +154,7 @@ class ConvOpsTest {
 
     // ---------------------------------------------------------------- pooling
 
-    private static double[] naivePool(Tensor x, int k, int s, int p, boolean max, int[] outShape) {
+    static double[] naivePool(Tensor x, int k, int s, int p, boolean max, int[] outShape) {
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
         int oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1;
         System.arraycopy(new int[] {n, c, oh, ow}, 0, outShape, 0, 4);
@@ -241,6 +241,14 @@ class ConvOpsTest {
             }
         }
         assertClose(f32(2, 3), expected, ConvOps.globalAvgPool(x), 1e-6);
+    }
+
+    @Test
+    void tensorConveniencesDelegateToConvOps() {
+        Tensor x = TestData.randomF32(24, 1, 2, 5, 5), w = TestData.randomF32(25, 3, 2, 3, 3);
+        assertClose(ConvOps.conv2d(x, w, 2, 1).toDoubleArray(), x.conv2d(w, 2, 1), 0);
+        assertClose(ConvOps.maxPool2d(x, 3, 2, 1).toDoubleArray(), x.maxPool2d(3, 2, 1), 0);
+        assertClose(ConvOps.avgPool2d(x, 2, 1, 0).toDoubleArray(), x.avgPool2d(2, 1, 0), 0);
     }
 
     @Test
