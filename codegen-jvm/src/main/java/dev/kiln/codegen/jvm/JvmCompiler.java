@@ -14,9 +14,9 @@ import dev.kiln.ir.kernel.Kernel;
 import dev.kiln.ir.kernel.LibraryKernel;
 import dev.kiln.ir.kernel.LoopKernel;
 import dev.kiln.ir.kernel.Stmt;
-import dev.kiln.ir.text.GraphPrinter;
 import dev.kiln.runtime.CompileOptions;
 import dev.kiln.runtime.Dump;
+import dev.kiln.runtime.GraphText;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,8 +50,7 @@ public final class JvmCompiler {
     public static JvmExecutable compile(Graph graph, CompileOptions options) {
         CompiledPlan plan = CompiledPlan.of(graph, options.fuse(), options.reuseBuffers());
         Dump dump = options.dump();
-        dump.write("02-optimized.kir", () -> GraphPrinter.print(plan.optimized(),
-                GraphPrinter.Options.human().withStage("optimized " + options.label())));
+        dump.write("02-optimized.kir", () -> GraphText.print(plan.optimized(), "optimized " + options.label()));
         dump.write("03-fusion.txt", () -> "# stage: fusion " + options.label() + "\n" + plan.fusion().text());
         dump.write("04-buffers.txt", () -> "# stage: buffers " + options.label() + "\n" + plan.buffers().text());
         dump.write("05-kernels.txt", () -> "# stage: kernels " + options.label() + "\n" + plan.program().text());
@@ -71,7 +70,7 @@ public final class JvmCompiler {
     public static String explain(Graph graph, Stage stage, boolean fuse, boolean reuseBuffers) {
         CompiledPlan plan = CompiledPlan.of(graph, fuse, reuseBuffers);
         return switch (stage) {
-            case OPTIMIZED -> GraphPrinter.print(plan.optimized(), GraphPrinter.Options.human().withStage("optimized"));
+            case OPTIMIZED -> GraphText.human(plan.optimized(), "optimized");
             case FUSED -> plan.fusion().text();
             case BUFFERS -> plan.buffers().text();
             case KERNELS -> plan.program().text();
