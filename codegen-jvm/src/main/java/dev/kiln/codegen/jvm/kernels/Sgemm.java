@@ -84,7 +84,7 @@ public final class Sgemm {
             if (!canUnpack) {
                 throw new IllegalArgumentException("the unpacked gemm path needs unit column strides in B and C");
             }
-            unpacked(m, n, k, a, ao, rsa, csa, b, bo, rsb, c, co, rsc, accumulate, par);
+            unpacked(m, n, k, a, ao, rsa, csa, b, bo, rsb, c, co, rsc, accumulate, scratch, so, par);
         } else {
             packed(m, n, k, a, ao, rsa, csa, b, bo, rsb, csb, c, co, rsc, csc, accumulate, scratch, so, par);
         }
@@ -105,18 +105,33 @@ public final class Sgemm {
     }
 
     private static void unpacked(int m, int n, int k, float[] a, int ao, int rsa, int csa, float[] b, int bo, int rsb,
-                                 float[] c, int co, int rsc, boolean accumulate, boolean par) {
-        int panels = (m + MR - 1) / MR;
+                                 float[] c, int co, int rsc, boolean accumulate, float[] scratch, int so, boolean par) {
+        int panels = (m + MR - 1) / MR, full = n / NR * NR, rest = n - full;
+        int laneSize = MR * NR + Math.min(KC, k) * NR;
         Parallel.Body body = (lane, from, to) -> {
+            int tile = so + lane * laneSize, tail = tile + MR * NR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;
+                if (rest > 0) {
+                    copyTail(kc, rest, b, bo + pc * rsb + full, rsb, scratch, tail);
+                }
                 for (int ip = from; ip < to; ip++) {
                     int i0 = ip * MR, rows = Math.min(MR, m - i0);
                     int aRow = ao + i0 * rsa + pc * csa, cRow = co + i0 * rsc;
-                    for (int j0 = 0; j0 < n; j0 += NR) {
-                        SgemmKernels.unpacked6x2(kc, a, aRow, rsa, csa, b, bo + pc * rsb + j0, rsb, c, cRow + j0, rsc,
-                                add, rows, Math.min(NR, n - j0));
+                    for (int j0 = 0; j0 < full; j0 += NR) {
+                        if (rows == MR) {
+                            SgemmKernels.unpacked6x2(kc, a, aRow, rsa, csa, rows, b, bo + pc * rsb + j0, rsb,
+                                    c, cRow + j0, rsc, add);
+                        } else {
+                            SgemmKernels.unpacked6x2(kc, a, aRow, rsa, csa, rows, b, bo + pc * rsb + j0, rsb,
+                                    scratch, tile, NR, false);
+                            mergeTile(scratch, tile, rows, NR, c, cRow + j0, rsc, 1, add);
+                        }
+                    }
+                    if (rest > 0) {
+                        SgemmKernels.unpacked6x2(kc, a, aRow, rsa, csa, rows, scratch, tail, NR, scratch, tile, NR, false);
+                        mergeTile(scratch, tile, rows, rest, c, cRow + full, rsc, 1, add);
                     }
                 }
             }
@@ -125,6 +140,29 @@ public final class Sgemm {
             Parallel.parallelFor(panels, 1, body);
         } else {
             body.run(0, 0, panels);
+        }
+    }
+
+    /** Copies the last {@code cols < NR} columns of B's k-block into a zero-padded {@code [kc][NR]} panel. */
+    private static void copyTail(int kc, int cols, float[] b, int bo, int rsb, float[] dst, int d) {
+        for (int p = 0; p < kc; p++) {
+            int s = bo + p * rsb, t = d + p * NR;
+            for (int j = 0; j < cols; j++) {
+                dst[t + j] = b[s + j];
+            }
+            for (int j = cols; j < NR; j++) {
+                dst[t + j] = 0f;
+            }
+        }
+    }
+
+    /** Adds (or writes) the valid {@code rows x cols} corner of a tile buffer into C. */
+    static void mergeTile(float[] t, int tile, int rows, int cols, float[] c, int cOff, int rsc, int csc, boolean add) {
+        for (int r = 0; r < rows; r++) {
+            int s = tile + r * NR, d = cOff + r * rsc;
+            for (int j = 0; j < cols; j++) {
+                c[d + j * csc] = add ? c[d + j * csc] + t[s + j] : t[s + j];
+            }
         }
     }
 
@@ -179,37 +217,27 @@ public final class Sgemm {
 
         private void macro(int i0, int mb, int p0, int p1, int aPack, int tile) {
             for (int jp = p0; jp < p1; jp++) {
-                int j0 = jp * NR, cols = Math.min(NR, nc - j0);
+                int j0 = jp * NR, cols = Math.min(NR, nc - j0), width = SgemmPacking.panelWidth(cols);
                 int bOff = bRegion + j0 * kc;
                 for (int ip = 0; ip < mb; ip += MR) {
                     int rows = Math.min(MR, mb - ip), aOff = aPack + ip * kc;
                     int cOff = co + (i0 + ip) * rsc + j0 * csc;
-                    if (csc == 1) {
-                        kernel(cols, aOff, bOff, c, cOff, rsc, add, rows, cols);
+                    if (rows == MR && cols == width && csc == 1) {
+                        kernel(width, aOff, bOff, c, cOff, rsc, add);
                     } else {
-                        kernel(cols, aOff, bOff, bp, tile, NR, false, MR, NR);
-                        mergeTile(bp, tile, rows, cols, cOff);
+                        kernel(width, aOff, bOff, bp, tile, NR, false);
+                        mergeTile(bp, tile, rows, cols, c, cOff, rsc, csc, add);
                     }
                 }
             }
         }
 
-        /** Runs the micro-kernel for a panel of {@code cols} columns (packed A and B both live in {@code bp}). */
-        private void kernel(int cols, int aOff, int bOff, float[] dst, int dOff, int ldd, boolean accumulate, int rows,
-                            int storeCols) {
-            if (cols <= L) {
-                SgemmKernels.packed6x1(kc, bp, aOff, bp, bOff, dst, dOff, ldd, accumulate, rows, Math.min(storeCols, L));
+        /** Runs the micro-kernel for a panel of {@code width} columns (packed A and B both live in {@code bp}). */
+        private void kernel(int width, int aOff, int bOff, float[] dst, int dOff, int ldd, boolean accumulate) {
+            if (width == L) {
+                SgemmKernels.packed6x1(kc, bp, aOff, bp, bOff, dst, dOff, ldd, accumulate);
             } else {
-                SgemmKernels.packed6x2(kc, bp, aOff, bp, bOff, dst, dOff, ldd, accumulate, rows, storeCols);
-            }
-        }
-
-        private void mergeTile(float[] t, int tile, int rows, int cols, int cOff) {
-            for (int r = 0; r < rows; r++) {
-                int s = tile + r * NR, d = cOff + r * rsc;
-                for (int j = 0; j < cols; j++) {
-                    c[d + j * csc] = add ? c[d + j * csc] + t[s + j] : t[s + j];
-                }
+                SgemmKernels.packed6x2(kc, bp, aOff, bp, bOff, dst, dOff, ldd, accumulate);
             }
         }
     }

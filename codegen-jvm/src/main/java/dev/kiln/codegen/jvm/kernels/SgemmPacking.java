@@ -5,7 +5,6 @@ import static dev.kiln.codegen.jvm.kernels.SgemmKernels.MR;
 import static dev.kiln.codegen.jvm.kernels.SgemmKernels.S;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Copies blocks of A and B into the contiguous panel order the packed micro-kernels stream
@@ -74,13 +73,25 @@ final class SgemmPacking {
 
     private static void packBPanel(int cols, int width, int kc, float[] b, int bo, int rsb, int csb,
                                    float[] dst, int d) {
-        if (csb == 1) {
-            VectorMask<Float> m0 = S.indexInRange(0, cols), m1 = S.indexInRange(L, cols);
+        if (csb == 1 && cols == width) {
             for (int p = 0; p < kc; p++) {
                 int s = bo + p * rsb, t = d + p * width;
-                FloatVector.fromArray(S, b, s, m0).intoArray(dst, t);
+                FloatVector.fromArray(S, b, s).intoArray(dst, t);
                 if (width > L) {
-                    FloatVector.fromArray(S, b, s + L, m1).intoArray(dst, t + L);
+                    FloatVector.fromArray(S, b, s + L).intoArray(dst, t + L);
+                }
+            }
+            return;
+        }
+        // ragged or strided panel: scalar (a masked copy would leave the Vector API intrinsics)
+        if (csb == 1) {
+            for (int p = 0; p < kc; p++) {
+                int s = bo + p * rsb, t = d + p * width;
+                for (int j = 0; j < cols; j++) {
+                    dst[t + j] = b[s + j];
+                }
+                for (int j = cols; j < width; j++) {
+                    dst[t + j] = 0f;
                 }
             }
             return;
