@@ -84,6 +84,10 @@ public final class KernelBenchmark {
     }
 
     static void conv(String name, ConvGeneralDilated p, TensorType lhs, TensorType rhs) {
+        String only = System.getProperty("bench.only");
+        if (only != null && !name.contains(only)) {
+            return;
+        }
         Random rnd = new Random(1);
         ConvKernel kernel = ConvKernel.prepare(p, lhs, rhs);
         float[] l = randomArray(lhs.numel(), rnd), r = randomArray(rhs.numel(), rnd);
