@@ -1,13 +1,14 @@
 package dev.kiln.runtime;
 
 import dev.kiln.ir.Graph;
+import dev.kiln.ir.text.GraphPrinter;
 
-/** IR text for dumps (delegates to the IR printer). */
-final class GraphText {
+/** IR text for dumps and commands: a stage header, short source lines, large constants summarised. */
+public final class GraphText {
     private GraphText() {
     }
 
-    static String print(Graph g, String header) {
-        return header + "\n" + g;
+    public static String print(Graph g, String stage) {
+        return GraphPrinter.print(g, GraphPrinter.Options.human().withStage(stage));
     }
 }

@@ -1,5 +1,11 @@
 package dev.kiln.runtime;
 
+import dev.kiln.autodiff.Autodiff;
+import dev.kiln.autodiff.GradAndAux;
+import dev.kiln.autodiff.ValueAndGrad;
+import dev.kiln.autodiff.ValueGradAndAux;
+import dev.kiln.autodiff.VjpResult;
+import dev.kiln.autodiff.WithAux;
 import dev.kiln.ir.Graph;
 import dev.kiln.ir.SourceLocation;
 import dev.kiln.tracer.Fn1;
@@ -7,7 +13,9 @@ import dev.kiln.tracer.Fn2;
 import dev.kiln.tracer.Fn3;
 import dev.kiln.tracer.Fn4;
 import dev.kiln.tracer.FnN;
+import dev.kiln.tracer.Tensor;
 import dev.kiln.tracer.Tracing;
+import dev.kiln.vmap.Vmap;
 import java.util.Arrays;
 import java.util.List;
 
@@ -73,6 +81,168 @@ public final class Kiln {
     /** jit of an untyped function, exposing the cache ({@link JittedFunction#cacheSize()}). */
     public static JittedFunction jitN(FnN f, JitOptions options) {
         return new JittedFunction(f, options, SourceLocation.ofCaller());
+    }
+
+    // ---------------------------------------------------------------- grad
+
+    private static final int[] FIRST = {0};
+
+    /** The gradient of {@code f}'s scalar result with respect to its first argument (a pytree). */
+    @SuppressWarnings("unchecked")
+    public static <A> Fn1<A, A> grad(Fn1<A, Tensor> f) {
+        FnN g = Autodiff.grad(f.erase(), FIRST, false);
+        return a -> (A) g.apply(Arrays.asList(a));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, B> Fn2<A, B, A> grad(Fn2<A, B, Tensor> f) {
+        FnN g = Autodiff.grad(f.erase(), FIRST, false);
+        return (a, b) -> (A) g.apply(Arrays.asList(a, b));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, B, C> Fn3<A, B, C, A> grad(Fn3<A, B, C, Tensor> f) {
+        FnN g = Autodiff.grad(f.erase(), FIRST, false);
+        return (a, b, c) -> (A) g.apply(Arrays.asList(a, b, c));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, D> Fn4<A, B, C, D, A> grad(Fn4<A, B, C, D, Tensor> f) {
+        FnN g = Autodiff.grad(f.erase(), FIRST, false);
+        return (a, b, c, d) -> (A) g.apply(Arrays.asList(a, b, c, d));
+    }
+
+    /** Gradients with respect to the arguments at {@code argnums}: one pytree each, in a List. */
+    public static <A, B> Fn2<A, B, List<Object>> grad(Fn2<A, B, Tensor> f, int... argnums) {
+        FnN g = gradList(f.erase(), argnums);
+        return (a, b) -> asList(g.apply(Arrays.asList(a, b)));
+    }
+
+    public static <A, B, C> Fn3<A, B, C, List<Object>> grad(Fn3<A, B, C, Tensor> f, int... argnums) {
+        FnN g = gradList(f.erase(), argnums);
+        return (a, b, c) -> asList(g.apply(Arrays.asList(a, b, c)));
+    }
+
+    public static <A, B, C, D> Fn4<A, B, C, D, List<Object>> grad(Fn4<A, B, C, D, Tensor> f, int... argnums) {
+        FnN g = gradList(f.erase(), argnums);
+        return (a, b, c, d) -> asList(g.apply(Arrays.asList(a, b, c, d)));
+    }
+
+    private static FnN gradList(FnN f, int[] argnums) {
+        FnN g = Autodiff.grad(f, argnums, false);
+        return argnums.length == 1 ? args -> List.of(g.apply(args)) : g;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> asList(Object o) {
+        return (List<Object>) o;
+    }
+
+    /** The value of {@code f} and its gradient with respect to the first argument. */
+    @SuppressWarnings("unchecked")
+    public static <A> Fn1<A, ValueAndGrad<A>> valueAndGrad(Fn1<A, Tensor> f) {
+        FnN g = Autodiff.valueAndGrad(f.erase(), FIRST, false);
+        return a -> (ValueAndGrad<A>) g.apply(Arrays.asList(a));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, B> Fn2<A, B, ValueAndGrad<A>> valueAndGrad(Fn2<A, B, Tensor> f) {
+        FnN g = Autodiff.valueAndGrad(f.erase(), FIRST, false);
+        return (a, b) -> (ValueAndGrad<A>) g.apply(Arrays.asList(a, b));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, B, C> Fn3<A, B, C, ValueAndGrad<A>> valueAndGrad(Fn3<A, B, C, Tensor> f) {
+        FnN g = Autodiff.valueAndGrad(f.erase(), FIRST, false);
+        return (a, b, c) -> (ValueAndGrad<A>) g.apply(Arrays.asList(a, b, c));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, D> Fn4<A, B, C, D, ValueAndGrad<A>> valueAndGrad(Fn4<A, B, C, D, Tensor> f) {
+        FnN g = Autodiff.valueAndGrad(f.erase(), FIRST, false);
+        return (a, b, c, d) -> (ValueAndGrad<A>) g.apply(Arrays.asList(a, b, c, d));
+    }
+
+    /** {@code f} returns its loss with auxiliary outputs; only the loss is differentiated. */
+    @SuppressWarnings("unchecked")
+    public static <A, B, X> Fn2<A, B, GradAndAux<A, X>> gradWithAux(Fn2<A, B, WithAux<X>> f) {
+        FnN g = Autodiff.grad(f.erase(), FIRST, true);
+        return (a, b) -> (GradAndAux<A, X>) g.apply(Arrays.asList(a, b));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, X> Fn3<A, B, C, GradAndAux<A, X>> gradWithAux(Fn3<A, B, C, WithAux<X>> f) {
+        FnN g = Autodiff.grad(f.erase(), FIRST, true);
+        return (a, b, c) -> (GradAndAux<A, X>) g.apply(Arrays.asList(a, b, c));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, X> Fn3<A, B, C, ValueGradAndAux<A, X>> valueAndGradWithAux(Fn3<A, B, C, WithAux<X>> f) {
+        FnN g = Autodiff.valueAndGrad(f.erase(), FIRST, true);
+        return (a, b, c) -> (ValueGradAndAux<A, X>) g.apply(Arrays.asList(a, b, c));
+    }
+
+    /** {@code f} at {@code a}, with its pullback (JAX's {@code vjp}). */
+    public static <A> VjpResult vjp(Fn1<A, ?> f, A a) {
+        return Autodiff.vjp(f.erase(), Arrays.asList(a));
+    }
+
+    public static <A, B> VjpResult vjp(Fn2<A, B, ?> f, A a, B b) {
+        return Autodiff.vjp(f.erase(), Arrays.asList(a, b));
+    }
+
+    // ---------------------------------------------------------------- vmap
+
+    /**
+     * Per-argument axes for {@link #vmap}: an Integer (the mapped axis; negative counts from the
+     * end), {@code null} (not mapped: shared by all examples, e.g. parameters), or a pytree of the
+     * argument's structure with Integer/null leaves. {@code in(null, 0, 0)} maps x and y over axis
+     * 0 and shares the parameters.
+     */
+    public static List<Object> in(Object... perArgument) {
+        return Vmap.in(perArgument);
+    }
+
+    /** {@code f} mapped over axis 0 of its argument and result. */
+    @SuppressWarnings("unchecked")
+    public static <A, R> Fn1<A, R> vmap(Fn1<A, R> f) {
+        return vmap(f, 0, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, R> Fn1<A, R> vmap(Fn1<A, R> f, Object inAxes, Object outAxes) {
+        FnN v = Vmap.vmap(f.erase(), inAxes instanceof List<?> ? inAxes : in(inAxes), outAxes);
+        return a -> (R) v.apply(Arrays.asList(a));
+    }
+
+    public static <A, B, R> Fn2<A, B, R> vmap(Fn2<A, B, R> f, List<Object> inAxes) {
+        return vmap(f, inAxes, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, B, R> Fn2<A, B, R> vmap(Fn2<A, B, R> f, List<Object> inAxes, Object outAxes) {
+        FnN v = Vmap.vmap(f.erase(), inAxes, outAxes);
+        return (a, b) -> (R) v.apply(Arrays.asList(a, b));
+    }
+
+    public static <A, B, C, R> Fn3<A, B, C, R> vmap(Fn3<A, B, C, R> f, List<Object> inAxes) {
+        return vmap(f, inAxes, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, R> Fn3<A, B, C, R> vmap(Fn3<A, B, C, R> f, List<Object> inAxes, Object outAxes) {
+        FnN v = Vmap.vmap(f.erase(), inAxes, outAxes);
+        return (a, b, c) -> (R) v.apply(Arrays.asList(a, b, c));
+    }
+
+    public static <A, B, C, D, R> Fn4<A, B, C, D, R> vmap(Fn4<A, B, C, D, R> f, List<Object> inAxes) {
+        return vmap(f, inAxes, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, D, R> Fn4<A, B, C, D, R> vmap(Fn4<A, B, C, D, R> f, List<Object> inAxes, Object outAxes) {
+        FnN v = Vmap.vmap(f.erase(), inAxes, outAxes);
+        return (a, b, c, d) -> (R) v.apply(Arrays.asList(a, b, c, d));
     }
 
     // ---------------------------------------------------------------- graphs

@@ -629,4 +629,55 @@ public final class Tensor {
     public String toString() {
         return data != null ? "Tensor" + data : "Tracer<" + type + "> in " + trace.label();
     }
+
+    // ================================================================ conveniences (nn, indexing, pooling)
+    // Delegating shortcuts for the ops in dev.kiln.tracer.ops and dev.kiln.tracer.nn; kept together
+    // at the end of the file.
+
+    /** {@code exp(x) / sum(exp(x))} along {@code axis}. */
+    public Tensor softmax(int axis) {
+        return dev.kiln.tracer.nn.Functional.softmax(this, axis);
+    }
+
+    /** {@code x - logsumexp(x)} along {@code axis}. */
+    public Tensor logSoftmax(int axis) {
+        return dev.kiln.tracer.nn.Functional.logSoftmax(this, axis);
+    }
+
+    /** This i32 tensor of class indices as f32 one-hot rows {@code [..., n]}. */
+    public Tensor oneHot(int n) {
+        return dev.kiln.tracer.ops.IndexOps.oneHot(this, n, DType.F32);
+    }
+
+    public Tensor oneHot(int n, DType dtype) {
+        return dev.kiln.tracer.ops.IndexOps.oneHot(this, n, dtype);
+    }
+
+    /** Rows of this tensor chosen by i32 {@code indices} (NumPy's {@code take}, axis 0). */
+    public Tensor take(Tensor indices) {
+        return dev.kiln.tracer.ops.IndexOps.take(this, indices, 0);
+    }
+
+    public Tensor take(Tensor indices, int axis) {
+        return dev.kiln.tracer.ops.IndexOps.take(this, indices, axis);
+    }
+
+    /** {@code out[b] = this[b, indices[b]]}: one element per row, e.g. each example's label logit. */
+    public Tensor pick(Tensor indices) {
+        return dev.kiln.tracer.ops.IndexOps.pick(this, indices);
+    }
+
+    /** A 2-d convolution of this {@code [N, C, H, W]} tensor with {@code weight [O, C, kh, kw]}. */
+    public Tensor conv2d(Tensor weight, int stride, int padding) {
+        return dev.kiln.tracer.ops.ConvOps.conv2d(this, weight, stride, padding);
+    }
+
+    public Tensor maxPool2d(int kernel, int stride, int padding) {
+        return dev.kiln.tracer.ops.ConvOps.maxPool2d(this, kernel, stride, padding);
+    }
+
+    /** Average pooling; padding counts in the average (PyTorch's {@code count_include_pad=True}). */
+    public Tensor avgPool2d(int kernel, int stride, int padding) {
+        return dev.kiln.tracer.ops.ConvOps.avgPool2d(this, kernel, stride, padding);
+    }
 }

@@ -2,7 +2,10 @@ package dev.kiln.ir.prim;
 
 import dev.kiln.ir.Ints;
 
-/** Maximum over {@code axes} (sorted, distinct), removing them; the max of nothing is -inf. */
+/**
+ * Maximum over {@code axes} (sorted, distinct), removing them; the max of nothing is -inf
+ * ({@code Integer.MIN_VALUE} for i32). NaN propagates.
+ */
 public record ReduceMax(Ints axes) implements Primitive {
     @Override
     public String name() {

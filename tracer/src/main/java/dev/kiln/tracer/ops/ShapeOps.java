@@ -260,11 +260,13 @@ public final class ShapeOps {
         if (parts.isEmpty()) {
             throw error("stack", "needs at least one tensor", null);
         }
-        List<Tensor> expanded = new ArrayList<>();
         for (Tensor p : parts) {
             if (!p.shape().equals(parts.get(0).shape())) {
                 throw error("stack", "tensors must have equal shapes, got " + parts.get(0).type() + " and " + p.type(), null);
             }
+        }
+        List<Tensor> expanded = new ArrayList<>();
+        for (Tensor p : parts) {
             expanded.add(expandDims(p, axis));
         }
         int a = axis < 0 ? axis + parts.get(0).rank() + 1 : axis;

@@ -58,8 +58,8 @@ public sealed interface TreeDef {
     }
 
     /**
-     * A {@link Map}: keys in iteration order (sorted maps stay sorted, others are rebuilt as
-     * insertion-ordered maps).
+     * A {@link Map}: keys in iteration order (sorted maps are rebuilt as sorted maps in the keys'
+     * natural order, others as insertion-ordered maps).
      */
     record MapNode(List<Object> keys, List<TreeDef> children, boolean sorted) implements TreeDef {
         public MapNode {
@@ -112,7 +112,9 @@ public sealed interface TreeDef {
                 for (int i = 0; i < m.keys().size(); i++) {
                     out.put(m.keys().get(i), rebuild(m.children().get(i), leaves, cursor));
                 }
-                yield java.util.Collections.unmodifiableMap(out);
+                yield out instanceof TreeMap<Object, Object> sorted
+                        ? java.util.Collections.unmodifiableSortedMap(sorted)
+                        : java.util.Collections.unmodifiableMap(out);
             }
         };
     }
