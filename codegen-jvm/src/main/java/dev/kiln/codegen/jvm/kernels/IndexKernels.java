@@ -35,8 +35,9 @@ public final class IndexKernels {
         void check(int v, int at) {
             if (v < 0 || v >= rows) {
                 int[] pos = Im2col.unravel(at, indices.shape().toArray());
-                throw new KilnException(op, "index " + v + " at indices" + Arrays.toString(pos) + " is out of range [0, "
-                        + rows + ") for operand " + operand + " (indices " + indices + ")");
+                throw new KilnException(op, "index " + v + " at indices position " + Arrays.toString(pos)
+                        + " is out of range [0, " + rows + ") for operand " + operand + " (indices " + indices + ")",
+                        null, "indices must lie in [0, " + rows + "); check the vocabulary size or the labels");
             }
         }
     }

@@ -8,11 +8,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code select_and_scatter_add}, the gradient of max pooling: for each window of the operand
- * (padded with -inf), the source value of that window is added at the window's maximum. The
- * scan is in row-major window order and keeps the first maximum (XLA's rule: a later element
- * replaces the selection only when {@code !(selected >= element)}); a selection in the padding
- * drops the value.
+ * {@code select_and_scatter_add}, the gradient of max pooling: for each window of the operand,
+ * the source value of that window is added at the window's maximum. The scan runs over the
+ * window's real (non-padding) elements in row-major order and keeps the first maximum (XLA's
+ * rule with JAX's {@code ge} selector: a later element replaces the selection only when
+ * {@code !(selected >= element)}); padding is never selected, and a window made only of padding
+ * scatters nothing (as in the reference interpreter).
  *
  * <p>Pooling over the last two dims (NCHW) runs plane by plane in parallel (windows of
  * different planes never write the same element); any other window runs a serial generic loop.
@@ -99,37 +100,38 @@ public final class SelectAndScatterAddKernel {
         double get(int i);
     }
 
-    /** The selected operand index of window (oy, ox) of the plane at {@code base}, or -1 for padding. */
+    /** The selected operand index of window (oy, ox) of the plane at {@code base}, or -1 if all padding. */
     private int selectPlanar(int base, int oy, int ox, Reader x) {
         int y0 = oy * g.sh() - g.ph(), x0 = ox * g.sw() - g.pw();
+        int dyLo = Math.max(0, -y0), dyHi = Math.min(g.wh(), g.h() - y0);
+        int dxLo = Math.max(0, -x0), dxHi = Math.min(g.ww(), g.w() - x0);
         int best = -1;
         double bestValue = 0;
-        boolean first = true;
-        for (int dy = 0; dy < g.wh(); dy++) {
-            int y = y0 + dy;
-            for (int dx = 0; dx < g.ww(); dx++) {
-                int xx = x0 + dx;
-                boolean real = y >= 0 && y < g.h() && xx >= 0 && xx < g.w();
-                double v = real ? x.get(base + y * g.w() + xx) : Double.NEGATIVE_INFINITY;
-                if (first || !(bestValue >= v)) {
-                    first = false;
+        for (int dy = dyLo; dy < dyHi; dy++) {
+            int row = base + (y0 + dy) * g.w() + x0;
+            for (int dx = dxLo; dx < dxHi; dx++) {
+                double v = x.get(row + dx);
+                if (best < 0 || !(bestValue >= v)) {
                     bestValue = v;
-                    best = real ? base + y * g.w() + xx : -1;
+                    best = row + dx;
                 }
             }
         }
         return best;
     }
 
-    /** The selected operand index among window positions {@code at} (-1 = padding), or -1. */
+    /** The selected operand index among window positions {@code at} (-1 = padding, skipped), or -1. */
     private static int select(int[] at, Reader x) {
         int best = -1;
         double bestValue = 0;
-        for (int k = 0; k < at.length; k++) {
-            double v = at[k] >= 0 ? x.get(at[k]) : Double.NEGATIVE_INFINITY;
-            if (k == 0 || !(bestValue >= v)) {
+        for (int i : at) {
+            if (i < 0) {
+                continue;
+            }
+            double v = x.get(i);
+            if (best < 0 || !(bestValue >= v)) {
                 bestValue = v;
-                best = at[k];
+                best = i;
             }
         }
         return best;

@@ -83,9 +83,8 @@ class WindowKernelsTest {
             double best = 0;
             for (int j = 0; j < k; j++) {
                 int i = w.read(o, j);
-                double v = i < 0 ? Double.NEGATIVE_INFINITY : x[i];
-                if (j == 0 || v > best) { // first maximum wins ties
-                    best = v;
+                if (i >= 0 && (sel < 0 || x[i] > best)) { // padding never selected; first maximum wins ties
+                    best = x[i];
                     sel = i;
                 }
             }
