@@ -51,6 +51,11 @@ public final class Sgemm {
         return (int) total;
     }
 
+    /** Scratch floats {@link #gemmRowTable} needs for depth {@code k}. */
+    public static int rowTableScratchFloats(int k, boolean parallel) {
+        return (parallel ? Parallel.threads() : 1) * (MR * NR + Math.min(KC, Math.max(k, 1)) * NR);
+    }
+
     private static int perLane(int kc) {
         return MC * kc + MR * NR;
     }
@@ -84,7 +89,7 @@ public final class Sgemm {
             if (!canUnpack) {
                 throw new IllegalArgumentException("the unpacked gemm path needs unit column strides in B and C");
             }
-            unpacked(m, n, k, a, ao, rsa, csa, b, bo, rsb, c, co, rsc, accumulate, scratch, so, par);
+            unpacked(m, n, k, a, ao, rsa, csa, b, bo, rsb, null, 0, c, co, rsc, accumulate, scratch, so, par);
         } else {
             packed(m, n, k, a, ao, rsa, csa, b, bo, rsb, csb, c, co, rsc, csc, accumulate, scratch, so, par);
         }
@@ -104,8 +109,31 @@ public final class Sgemm {
         return swapped < direct;
     }
 
+    /**
+     * {@code C = A·B} (or {@code +=}) where row {@code p} of B (unit column stride) starts at
+     * {@code b[bo + bRows[br + p]]}: a convolution's implicit im2col, each row a shifted view of a
+     * padded input plane, read in place. C has unit column stride. Scratch as {@link #scratchFloats}.
+     */
+    public static void gemmRowTable(int m, int n, int k, float[] a, int ao, int rsa, int csa, float[] b, int bo,
+                                    int[] bRows, int br, float[] c, int co, int rsc, boolean accumulate,
+                                    float[] scratch, int so, boolean parallel) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k <= 0) {
+            if (!accumulate) {
+                zero(m, n, c, co, rsc, 1);
+            }
+            return;
+        }
+        boolean par = parallel && Parallel.threads() > 1 && 2L * m * n * k >= PARALLEL_FLOPS;
+        unpacked(m, n, k, a, ao, rsa, csa, b, bo, 0, bRows, br, c, co, rsc, accumulate, scratch, so, par);
+    }
+
+    /** The in-place path: B row p at {@code bo + p*rsb}, or at {@code bo + bRows[br + p]} when a table is given. */
     private static void unpacked(int m, int n, int k, float[] a, int ao, int rsa, int csa, float[] b, int bo, int rsb,
-                                 float[] c, int co, int rsc, boolean accumulate, float[] scratch, int so, boolean par) {
+                                 int[] bRows, int br, float[] c, int co, int rsc, boolean accumulate, float[] scratch,
+                                 int so, boolean par) {
         int panels = (m + MR - 1) / MR, full = n / NR * NR, rest = n - full;
         int laneSize = MR * NR + Math.min(KC, k) * NR;
         Parallel.Body body = (lane, from, to) -> {
@@ -114,24 +142,34 @@ public final class Sgemm {
                 int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;
                 if (rest > 0) {
-                    copyTail(kc, rest, b, bo + pc * rsb + full, rsb, scratch, tail);
+                    copyTail(kc, rest, b, bo + full, rsb, bRows, br + pc, pc, scratch, tail);
                 }
-                for (int ip = from; ip < to; ip++) {
-                    int i0 = ip * MR, rows = Math.min(MR, m - i0);
-                    int aRow = ao + i0 * rsa + pc * csa, cRow = co + i0 * rsc;
-                    for (int j0 = 0; j0 < full; j0 += NR) {
-                        if (rows == MR) {
+                // column panels outside, so one B panel (kc x NR) is reused from L1 by every row panel
+                for (int j0 = 0; j0 < full; j0 += NR) {
+                    for (int ip = from; ip < to; ip++) {
+                        int i0 = ip * MR, rows = Math.min(MR, m - i0);
+                        int aRow = ao + i0 * rsa + pc * csa, cOff = co + i0 * rsc + j0;
+                        boolean direct = rows == MR;
+                        float[] dst = direct ? c : scratch;
+                        int dOff = direct ? cOff : tile, ldd = direct ? rsc : NR;
+                        if (bRows == null) {
                             SgemmKernels.unpacked6x2(kc, a, aRow, rsa, csa, rows, b, bo + pc * rsb + j0, rsb,
-                                    c, cRow + j0, rsc, add);
+                                    dst, dOff, ldd, direct && add);
                         } else {
-                            SgemmKernels.unpacked6x2(kc, a, aRow, rsa, csa, rows, b, bo + pc * rsb + j0, rsb,
-                                    scratch, tile, NR, false);
-                            mergeTile(scratch, tile, rows, NR, c, cRow + j0, rsc, 1, add);
+                            SgemmKernels.unpackedRows6x2(kc, a, aRow, rsa, csa, rows, b, bo + j0, bRows, br + pc,
+                                    dst, dOff, ldd, direct && add);
+                        }
+                        if (!direct) {
+                            mergeTile(scratch, tile, rows, NR, c, cOff, rsc, 1, add);
                         }
                     }
-                    if (rest > 0) {
-                        SgemmKernels.unpacked6x2(kc, a, aRow, rsa, csa, rows, scratch, tail, NR, scratch, tile, NR, false);
-                        mergeTile(scratch, tile, rows, rest, c, cRow + full, rsc, 1, add);
+                }
+                if (rest > 0) {
+                    for (int ip = from; ip < to; ip++) {
+                        int i0 = ip * MR, rows = Math.min(MR, m - i0);
+                        SgemmKernels.unpacked6x2(kc, a, ao + i0 * rsa + pc * csa, rsa, csa, rows, scratch, tail, NR,
+                                scratch, tile, NR, false);
+                        mergeTile(scratch, tile, rows, rest, c, co + i0 * rsc + full, rsc, 1, add);
                     }
                 }
             }
@@ -143,10 +181,14 @@ public final class Sgemm {
         }
     }
 
-    /** Copies the last {@code cols < NR} columns of B's k-block into a zero-padded {@code [kc][NR]} panel. */
-    private static void copyTail(int kc, int cols, float[] b, int bo, int rsb, float[] dst, int d) {
+    /**
+     * Copies the last {@code cols < NR} columns of B's k-block (rows {@code pc..pc+kc}, through the
+     * table when there is one) into a zero-padded {@code [kc][NR]} panel.
+     */
+    private static void copyTail(int kc, int cols, float[] b, int bo, int rsb, int[] bRows, int br, int pc,
+                                 float[] dst, int d) {
         for (int p = 0; p < kc; p++) {
-            int s = bo + p * rsb, t = d + p * NR;
+            int s = bo + (bRows == null ? (pc + p) * rsb : bRows[br + p]), t = d + p * NR;
             for (int j = 0; j < cols; j++) {
                 dst[t + j] = b[s + j];
             }

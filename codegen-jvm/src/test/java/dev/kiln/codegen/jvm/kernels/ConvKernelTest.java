@@ -106,15 +106,17 @@ class ConvKernelTest {
             rd[i] = r[ro + i];
         }
         double[] expect = naive(c, ld, rd);
-        float[] out = new float[oo + expect.length + 2];
-        java.util.Arrays.fill(out, Float.NaN);
-        kernel.run(l, lo, r, ro, out, oo, new float[so + kernel.scratchSize()], so);
-        double tol = 1e-5 * Math.sqrt(c.r().numel() / Math.max(1, c.r().dim(0)) + 1) * 8;
-        for (int i = 0; i < expect.length; i++) {
-            int at = i;
-            assertEquals(expect[i], out[oo + i], tol * Math.max(1, Math.abs(expect[i])), () -> c + " " + kernel + " at " + at);
+        for (ConvKernel k : List.of(kernel, ConvKernel.prepareIm2col(c.p(), c.l(), c.r()))) {
+            float[] out = new float[oo + expect.length + 2];
+            java.util.Arrays.fill(out, Float.NaN);
+            k.run(l, lo, r, ro, out, oo, new float[so + k.scratchSize()], so);
+            double tol = 1e-5 * Math.sqrt(c.r().numel() / Math.max(1, c.r().dim(0)) + 1) * 8;
+            for (int i = 0; i < expect.length; i++) {
+                int at = i;
+                assertEquals(expect[i], out[oo + i], tol * Math.max(1, Math.abs(expect[i])), () -> c + " " + k + " at " + at);
+            }
+            assertEquals(Float.NaN, out[oo + expect.length], "wrote past the output");
         }
-        assertEquals(Float.NaN, out[oo + expect.length], "wrote past the output");
 
         ConvKernel k64 = ConvKernel.prepare(c.p(), c.l().withDType(DType.F64), c.r().withDType(DType.F64));
         double[] dl = new double[lo + ld.length], dr = new double[ro + rd.length], dOut = new double[oo + expect.length];

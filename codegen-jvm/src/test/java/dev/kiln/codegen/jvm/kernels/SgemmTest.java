@@ -98,6 +98,39 @@ class SgemmTest {
         }
     }
 
+    @Property(tries = 150)
+    void rowTableGemmMatchesNaiveLoop(@ForAll @IntRange(min = 1, max = 70) int m,
+                                      @ForAll @IntRange(min = 1, max = 90) int n,
+                                      @ForAll @IntRange(min = 1, max = 300) int k,
+                                      @ForAll boolean accumulate, @ForAll boolean parallel, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        // B rows are arbitrary (even overlapping) windows of one array, as in an implicit im2col
+        float[] pool = KernelBenchmark.randomArray(n + 50 + rnd.nextInt(100), rnd);
+        int[] rows = new int[k + 3];
+        for (int p = 0; p < rows.length; p++) {
+            rows[p] = rnd.nextInt(pool.length - n + 1);
+        }
+        Mat a = Mat.random(m, k, rnd.nextBoolean(), rnd), c = Mat.random(m, n, false, rnd);
+        double[] expect = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = accumulate ? c.get(i, j) : 0;
+                for (int p = 0; p < k; p++) {
+                    sum += (double) a.get(i, p) * pool[rows[p + 3] + j];
+                }
+                expect[i * n + j] = sum;
+            }
+        }
+        float[] scratch = new float[Sgemm.scratchFloats(m, n, k, parallel)];
+        Sgemm.gemmRowTable(m, n, k, a.data(), a.off(), a.rs(), a.cs(), pool, 0, rows, 3, c.data(), c.off(), n,
+                accumulate, scratch, 0, parallel);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                assertEquals(expect[i * n + j], c.get(i, j), 1e-4 * Math.sqrt(k) * Math.max(1, Math.abs(expect[i * n + j])));
+            }
+        }
+    }
+
     @Test
     void zeroDepthProductClearsOrKeepsC() {
         float[] c = {1, 2, 3, 4};
