@@ -4,9 +4,6 @@ import dev.kiln.ir.ArrayData;
 import dev.kiln.ir.KilnException;
 import dev.kiln.ir.SourceLocation;
 import dev.kiln.ir.TensorType;
-import dev.kiln.ir.prim.Unary;
-import dev.kiln.ir.prim.UnaryOp;
-import dev.kiln.tracer.Dispatch;
 import dev.kiln.tracer.FnN;
 import dev.kiln.tracer.Tensor;
 import dev.kiln.tracer.Trace;
@@ -115,18 +112,11 @@ public final class JittedFunction implements FnN {
         return tf;
     }
 
-    /**
-     * A tracer argument with no trace open on this thread has outlived its trace. Binding it
-     * eagerly raises the tracer module's "escaped" error, which names the trace it came from.
-     */
+    /** A tracer argument with no trace open on this thread has outlived its trace (or its thread). */
     private static KilnException escapedArgument(List<Tensor> leaves) {
         for (Tensor t : leaves) {
             if (!t.isConcrete()) {
-                try {
-                    Dispatch.bind(new Unary(UnaryOp.STOP_GRADIENT), List.of(t), null);
-                } catch (KilnException e) {
-                    return e;
-                }
+                return Trace.escapedError(t);
             }
         }
         throw new IllegalStateException("no tracer among the arguments");
