@@ -97,6 +97,17 @@ class VectorCodeTest {
     }
 
     @Test
+    void longConcatenationsAreCopiedBlockByBlock() {
+        G g = new G();
+        Var[] parts = new Var[20];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = g.f32(3, 1 + i % 3, 7);
+        }
+        Graph graph = g.build(g.un(UnaryOp.EXP, g.eq(new dev.kiln.ir.prim.Concatenate(1), parts)));
+        JvmCrossCheck.check(graph, RandomPrograms.randomInputs(graph, new Random(4)), "concatenate of 20");
+    }
+
+    @Test
     void f64AndI32LoopsMatchTheInterpreter() {
         for (DType d : new DType[] {DType.F64, DType.I32}) {
             G g = new G();

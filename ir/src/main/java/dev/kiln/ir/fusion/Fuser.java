@@ -104,7 +104,7 @@ public final class Fuser {
     // ---- placement ----
 
     private void place(Equation eq) {
-        PrimitiveRole role = PrimitiveRole.of(eq.primitive());
+        PrimitiveRole role = FusionCost.role(eq);
         if (!enabled) {
             Group own = ownGroup(eq);
             for (Group g : consumerGroups(eq).keySet()) {
@@ -125,7 +125,7 @@ public final class Fuser {
         Map<Group, FusionReason> blocked = new LinkedHashMap<>();
         List<Group> open = new ArrayList<>();
         for (Map.Entry<Group, List<Use>> e : consumers.entrySet()) {
-            FusionReason r = inlineBlocker(e.getKey(), e.getValue());
+            FusionReason r = inlineBlocker(e.getKey(), p, e.getValue());
             if (r == null) {
                 open.add(e.getKey());
             } else {
@@ -181,7 +181,7 @@ public final class Fuser {
             FusionReason why = epilogueBlocker(g, r);
             if (why == null && merged == null) {
                 KernelKind before = g.kind;
-                g.kind = PrimitiveRole.of(r.primitive()) == PrimitiveRole.REDUCTION ? KernelKind.REDUCTION : KernelKind.LIBRARY;
+                g.kind = FusionCost.role(r) == PrimitiveRole.REDUCTION ? KernelKind.REDUCTION : KernelKind.LIBRARY;
                 g.root = r;
                 boolean materialize = graphOutputs.contains(r.out()) || consumers.size() > 1;
                 if (tryJoin(g, r, materialize)) {
@@ -206,7 +206,7 @@ public final class Fuser {
     }
 
     /** Why {@code p} cannot be inlined into {@code g} at these uses, or null if it can. */
-    private FusionReason inlineBlocker(Group g, List<Use> at) {
+    private FusionReason inlineBlocker(Group g, Equation p, List<Use> at) {
         if (g.kind == KernelKind.ALIAS) {
             return FusionReason.ALIAS_CONSUMER;
         }
@@ -215,10 +215,22 @@ public final class Fuser {
                 return FusionReason.LIBRARY_OPERAND;
             }
         }
-        if (g.equations.size() >= FusionCost.MAX_KERNEL_EQUATIONS) {
+        if (g.equations.size() >= FusionCost.MAX_KERNEL_EQUATIONS || inputsAfterInlining(g, p) > FusionCost.MAX_KERNEL_INPUTS) {
             return FusionReason.KERNEL_TOO_LARGE;
         }
         return null;
+    }
+
+    /** How many values {@code g} would read from memory with {@code p} inlined. */
+    private int inputsAfterInlining(Group g, Equation p) {
+        List<Var> in = inputsOf(g);
+        int n = in.size() - (in.contains(p.out()) ? 1 : 0);
+        for (Atom a : p.inputs()) {
+            if (a instanceof Var v && !g.members.contains(v) && !in.contains(v)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Why reduction or library equation {@code r} cannot become the root of {@code g}, or null. */
@@ -245,7 +257,8 @@ public final class Fuser {
             case CONSUMER_HAS_ROOT -> "the consumer kernel already has " + g.root.primitive().name() + " at its root";
             case NOT_AN_EPILOGUE -> "the consumer kernel (" + g.shape + ") does not read the result element for element";
             case NOT_INLINABLE -> "reductions and library results are only fused as the root of their consumers' kernel, which is another kernel";
-            case KERNEL_TOO_LARGE -> "the consumer kernel has " + g.equations.size() + " equations already";
+            case KERNEL_TOO_LARGE -> "the consumer kernel has " + g.equations.size() + " equations and reads "
+                    + inputsOf(g).size() + " buffers already";
             case WOULD_CREATE_CYCLE -> "fusing would make two kernels wait on each other";
             default -> r.name().toLowerCase(java.util.Locale.ROOT);
         };
@@ -339,7 +352,7 @@ public final class Fuser {
     // ---- group membership ----
 
     private Group ownGroup(Equation eq) {
-        PrimitiveRole role = PrimitiveRole.of(eq.primitive());
+        PrimitiveRole role = FusionCost.role(eq);
         KernelKind kind = switch (role) {
             case REDUCTION -> KernelKind.REDUCTION;
             case LIBRARY -> KernelKind.LIBRARY;

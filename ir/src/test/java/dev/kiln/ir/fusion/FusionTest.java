@@ -192,6 +192,37 @@ class FusionTest {
     }
 
     @Test
+    void longConcatenationIsACopyKernelNotAChainOfGuards() {
+        G g = new G();
+        Var[] parts = new Var[12];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = g.un(UnaryOp.TANH, g.f32(2, 1, 5));
+        }
+        Var cat = g.eq(new dev.kiln.ir.prim.Concatenate(1), parts);
+        Var out = g.sum(g.mul(cat, lit(2)), 1);
+        CompiledPlan c = compileAndCheck(g.build(out));
+        FusedKernel copy = c.fusion().writerOf(cat);
+        assertNotNull(copy, c.fusion().text());
+        assertEquals(KernelKind.LIBRARY, copy.kind());
+        assertTrue(c.fusion().refusals().stream().anyMatch(r -> r.reason() == FusionReason.LIBRARY_OPERAND));
+    }
+
+    @Test
+    void kernelsStopGrowingAtTheirInputLimit() {
+        G g = new G();
+        Var acc = g.f32(100);
+        for (int i = 0; i < 50; i++) {
+            acc = g.add(acc, g.f32(100));
+        }
+        CompiledPlan c = compileAndCheck(g.build(acc));
+        assertTrue(c.fusion().kernels().size() > 1, c.fusion().text());
+        for (FusedKernel k : c.fusion().kernels()) {
+            assertTrue(k.inputs().size() <= FusionCost.MAX_KERNEL_INPUTS, k.name() + " reads " + k.inputs().size());
+        }
+        assertTrue(c.fusion().refusals().stream().anyMatch(r -> r.reason() == FusionReason.KERNEL_TOO_LARGE));
+    }
+
+    @Test
     void everyFusionDecisionRespectsTheScheduleOnRandomPrograms() {
         for (long seed = 0; seed < 40; seed++) {
             Graph g = RandomPrograms.generate(new Random(seed), RandomPrograms.Options.defaults().withMaxEquations(24));

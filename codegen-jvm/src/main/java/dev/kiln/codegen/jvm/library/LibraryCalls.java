@@ -3,9 +3,7 @@ package dev.kiln.codegen.jvm.library;
 import dev.kiln.ir.Atom;
 import dev.kiln.ir.Equation;
 import dev.kiln.ir.TensorType;
-import dev.kiln.ir.prim.ConvGeneralDilated;
-import dev.kiln.ir.prim.DotGeneral;
-import dev.kiln.ir.prim.Gather;
+import dev.kiln.ir.prim.Concatenate;
 import dev.kiln.ir.prim.ConvGeneralDilated;
 import dev.kiln.ir.prim.DotGeneral;
 import dev.kiln.ir.prim.Gather;
@@ -14,15 +12,12 @@ import dev.kiln.ir.prim.RandomSplit;
 import dev.kiln.ir.prim.ReduceWindow;
 import dev.kiln.ir.prim.ScatterAdd;
 import dev.kiln.ir.prim.SelectAndScatterAdd;
-import dev.kiln.ir.prim.ReduceWindow;
-import dev.kiln.ir.prim.ScatterAdd;
-import dev.kiln.ir.prim.SelectAndScatterAdd;
 import java.util.List;
 
 /**
  * Chooses the implementation of each library primitive: the hand-written kernels of
  * {@code dev.kiln.codegen.jvm.kernels} for products, convolutions, pooling and indexing, Threefry
- * for random bits.
+ * for random bits, block copies for long concatenations.
  */
 public final class LibraryCalls {
     private LibraryCalls() {
@@ -40,6 +35,7 @@ public final class LibraryCalls {
             case ScatterAdd s -> KernelCalls.scatterAdd(s, in);
             case RandomBits r -> RandomCalls.bits(in.getFirst(), eq.out().type());
             case RandomSplit r -> RandomCalls.split(in.getFirst(), r.count());
+            case Concatenate c -> new ConcatCall(c.dimension(), in, eq.out().type());
             default -> throw new IllegalStateException(eq.primitive().name() + " is not a library primitive");
         };
     }
