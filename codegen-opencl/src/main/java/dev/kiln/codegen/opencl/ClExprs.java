@@ -76,8 +76,8 @@ final class ClExprs {
     private String atom(Idx.Atom a) {
         return switch (a) {
             case LoopVar v -> name(v);
-            case Idx.Div d -> "(" + idx(d.numerator()) + ") / " + d.divisor();
-            case Idx.Mod m -> "(" + idx(m.numerator()) + ") % " + m.divisor();
+            case Idx.Div d -> "((" + idx(d.numerator()) + ") / " + d.divisor() + ")";
+            case Idx.Mod m -> "((" + idx(m.numerator()) + ") % " + m.divisor() + ")";
         };
     }
 

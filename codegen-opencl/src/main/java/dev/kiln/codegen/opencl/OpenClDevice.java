@@ -193,7 +193,11 @@ final class OpenClDevice {
         return clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(bytes, 16), null, null);
     }
 
+    /** Host-to-device copies made so far (tests check that resident arrays are not copied again). */
+    long uploads;
+
     void upload(cl_mem m, ArrayData a) {
+        uploads++;
         Pointer p = hostPointer(a);
         if (a.size() > 0) {
             clEnqueueWriteBuffer(queue, m, CL_TRUE, 0, bytes(a.type().dtype(), a.size()), p, 0, null, null);
