@@ -1,4 +1,4 @@
-package dev.kiln.codegen.opencl;
+package dev.kiln.ir.device;
 
 import dev.kiln.ir.ArrayData;
 import dev.kiln.ir.Atom;
@@ -29,22 +29,19 @@ import java.util.Random;
 import java.util.function.Function;
 
 /**
- * Hand-picked programs that stress what random programs rarely reach: long reductions (split
- * across work-groups), NaN, ties and infinities in max and argmax, products and convolutions of
- * the paper models' shapes and of sizes that are not tile multiples, overlapping pooling windows,
- * repeated gather/scatter indices, long random streams. Every backend test suite can run them.
+ * Hand-picked programs for device backends' tests, stressing what random programs rarely reach:
+ * long reductions (split across work-groups), NaN, ties and infinities in max and argmax,
+ * products and convolutions of the paper models' shapes and of sizes that are not tile
+ * multiples, overlapping pooling windows, repeated gather/scatter indices, long random streams.
+ * Results accumulate, so compare them with the interpreter relative to each array's scale.
  */
-final class KernelCases {
-    /** A graph and the inputs to run it on. */
-    record Case(String name, Graph graph, List<ArrayData> inputs) {
-    }
-
+public final class KernelCases {
     private KernelCases() {
     }
 
-    static List<Case> all(long seed) {
+    public static List<DeviceCase> all(long seed) {
         Random r = new Random(seed);
-        List<Case> cs = new ArrayList<>();
+        List<DeviceCase> cs = new ArrayList<>();
         cs.add(unary("long rows summed by groups", f32(r, 5, 3000), new ReduceSum(Ints.of(1))));
         cs.add(unary("a full sum of 4000", f32(r, 4000), new ReduceSum(Ints.of(0))));
         cs.add(unary("columns summed one per work-item", f32(r, 3000, 3), new ReduceSum(Ints.of(0))));
@@ -84,7 +81,7 @@ final class KernelCases {
 
     // ---- cases with more than one operand ----
 
-    private static Case maxPoolGradient(Random r) {
+    private static DeviceCase maxPoolGradient(Random r) {
         ArrayData x = f32(r, 2, 3, 7, 7);
         // Ties inside windows: the first maximum must win.
         for (int i = 0; i < x.size(); i += 5) {
@@ -98,7 +95,7 @@ final class KernelCases {
         }, List.of(src, x));
     }
 
-    private static Case gather(Random r) {
+    private static DeviceCase gather(Random r) {
         ArrayData table = f32(r, 50, 16);
         ArrayData idx = ArrayData.zeros(TensorType.of(DType.I32, 4, 9));
         for (int i = 0; i < idx.size(); i++) {
@@ -117,7 +114,7 @@ final class KernelCases {
         }, List.of(table, idx, batched, labels));
     }
 
-    private static Case scatter(Random r) {
+    private static DeviceCase scatter(Random r) {
         ArrayData base = f32(r, 4, 20, 6);
         ArrayData idx = ArrayData.zeros(TensorType.of(DType.I32, 4, 30));
         for (int i = 0; i < idx.size(); i++) {
@@ -130,7 +127,7 @@ final class KernelCases {
         }, List.of(base, idx, upd));
     }
 
-    private static Case random() {
+    private static DeviceCase random() {
         ArrayData keys = ArrayData.of(new int[]{0, 42, -7, 123456789, 1, 2}, 3, 2);
         return build("threefry bits and key splits", b -> {
             Var k = b.addInput(keys.type());
@@ -142,7 +139,7 @@ final class KernelCases {
 
     // ---- building ----
 
-    private static Case unary(String name, ArrayData x, Primitive... chain) {
+    private static DeviceCase unary(String name, ArrayData x, Primitive... chain) {
         return build(name, b -> {
             Var v = b.addInput(x.type());
             for (Primitive p : chain) {
@@ -152,23 +149,23 @@ final class KernelCases {
         }, List.of(x));
     }
 
-    private static Case binary(String name, ArrayData x, ArrayData y, Primitive p) {
+    private static DeviceCase binary(String name, ArrayData x, ArrayData y, Primitive p) {
         return build(name, b -> b.addEquation(p, List.of(b.addInput(x.type()), b.addInput(y.type())), null), List.of(x, y));
     }
 
-    private static Case build(String name, Function<GraphBuilder, Object> body, List<ArrayData> inputs) {
+    private static DeviceCase build(String name, Function<GraphBuilder, Object> body, List<ArrayData> inputs) {
         GraphBuilder b = new GraphBuilder();
         Object out = body.apply(b);
         @SuppressWarnings("unchecked")
         List<Atom> outs = out instanceof List<?> l ? (List<Atom>) l : List.of((Atom) out);
-        return new Case(name, b.build(outs), inputs);
+        return new DeviceCase(name, b.build(outs), inputs, false);
     }
 
-    static ArrayData f32(Random r, int... shape) {
+    public static ArrayData f32(Random r, int... shape) {
         return fill(ArrayData.zeros(TensorType.of(DType.F32, shape)), r);
     }
 
-    static ArrayData f64(Random r, int... shape) {
+    public static ArrayData f64(Random r, int... shape) {
         return fill(ArrayData.zeros(TensorType.of(DType.F64, shape)), r);
     }
 
