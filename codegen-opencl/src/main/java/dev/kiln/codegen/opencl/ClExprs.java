@@ -194,7 +194,7 @@ final class ClExprs {
             case MUL -> "(" + a + " * " + b + ")";
             case DIV -> "(" + a + " / " + b + ")";
             case REM -> "fmod(" + a + ", " + b + ")";
-            case POW -> "pow(" + a + ", " + b + ")";
+            case POW -> "kiln_pow_" + s + "(" + a + ", " + b + ")";
             case MAX -> "kiln_max_" + s + "(" + a + ", " + b + ")";
             case MIN -> "kiln_min_" + s + "(" + a + ", " + b + ")";
             default -> throw new IllegalStateException(op + " on " + d);

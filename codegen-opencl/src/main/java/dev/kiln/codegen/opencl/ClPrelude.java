@@ -5,7 +5,7 @@ package dev.kiln.codegen.opencl;
  * semantics (those of the reference interpreter, after XLA) differ from OpenCL C's built-ins.
  * {@code max}/{@code min} propagate NaN and order -0.0 below 0.0; integer division by zero gives
  * -1 and its remainder the dividend; {@code INT_MIN / -1} wraps; {@code sign} keeps zeros and NaN;
- * the logistic function never overflows. Floating-point helpers exist per float type; the f64 ones
+ * the logistic function never overflows; {@code pow(1, NaN)} and {@code pow(-1, inf)} are NaN, as in Java. Floating-point helpers exist per float type; the f64 ones
  * only when the device has {@code cl_khr_fp64}.
  */
 final class ClPrelude {
@@ -44,6 +44,7 @@ final class ClPrelude {
                 inline T kiln_min_S(T a, T b) { if (isnan(a) || isnan(b)) return a + b; if (a == b) return signbit(a) ? a : b; return a < b ? a : b; }
                 inline T kiln_sign_S(T x) { return (isnan(x) || x == (T)0) ? x : copysign((T)1, x); }
                 inline T kiln_logistic_S(T x) { if (x >= (T)0) return (T)1 / ((T)1 + exp(-x)); T e = exp(x); return e / ((T)1 + e); }
+                inline T kiln_pow_S(T x, T y) { return (isnan(y) || (fabs(x) == (T)1 && isinf(y))) ? (T)NAN : pow(x, y); }
                 inline int kiln_to_i32_S(T x) { return isnan(x) ? 0 : (x >= (T)2147483647 ? 2147483647 : (x <= (T)(-2147483648.0) ? (-2147483647 - 1) : (int)x)); }
                 inline bool kiln_argmax_takes_S(T b, int ib, T a, int ia) {
                     bool an = isnan(a), bn = isnan(b);

@@ -13,6 +13,7 @@ import dev.kiln.ir.KilnException;
 import dev.kiln.ir.Literal;
 import dev.kiln.ir.TensorType;
 import dev.kiln.ir.Var;
+import dev.kiln.ir.device.KernelCases;
 import dev.kiln.ir.interp.Interpreter;
 import dev.kiln.ir.prim.Binary;
 import dev.kiln.ir.prim.BinaryOp;

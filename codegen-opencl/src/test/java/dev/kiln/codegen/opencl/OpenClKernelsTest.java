@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.ir.ArrayData;
 import dev.kiln.ir.Graph;
+import dev.kiln.ir.device.DeviceCase;
+import dev.kiln.ir.device.ElementwiseCases;
+import dev.kiln.ir.device.KernelCases;
 import dev.kiln.ir.text.GraphPrinter;
 import dev.kiln.runtime.CompileOptions;
 import java.util.List;
@@ -16,7 +19,7 @@ class OpenClKernelsTest {
 
     @Test
     void longRowsAreReducedByWorkGroupsThroughLocalMemory() {
-        KernelCases.Case c = KernelCases.all(5).getFirst();
+        DeviceCase c = KernelCases.all(5).getFirst();
         OpenClProgram p = OpenClCompiler.emit(c.graph());
         assertEquals(1, p.launches().size());
         ClLaunch l = p.launches().getFirst();
@@ -28,15 +31,31 @@ class OpenClKernelsTest {
 
     @Test
     void handPickedKernelsMatchTheInterpreter() {
-        List<KernelCases.Case> cases = KernelCases.all(5);
-        List<OpenClExecutable> exes = OpenClTesting.compileTogether(cases.stream().map(KernelCases.Case::graph).toList(),
+        runCases(KernelCases.all(5));
+    }
+
+    @Test
+    void everyElementwiseOperationMatchesTheInterpreterOnEdgeValues() {
+        runCases(ElementwiseCases.all(6));
+    }
+
+    static void runCases(List<DeviceCase> cases) {
+        List<OpenClExecutable> exes = OpenClTesting.compileTogether(cases.stream().map(DeviceCase::graph).toList(),
                 CompileOptions.defaults("cases"));
+        List<String> failures = new java.util.ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
-            KernelCases.Case c = cases.get(i);
+            DeviceCase c = cases.get(i);
             Graph g = c.graph();
             String what = c.name() + "\n" + GraphPrinter.print(g, GraphPrinter.Options.human());
-            List<ArrayData> actual = exes.get(i).run(c.inputs());
-            OpenClTesting.assertMatchesInterpreter(g, c.inputs(), actual, what);
+            try {
+                List<ArrayData> actual = exes.get(i).run(c.inputs());
+                OpenClTesting.assertMatchesInterpreter(g, c.inputs(), actual, what, c.elementwise());
+            } catch (AssertionError | RuntimeException e) {
+                failures.add(c.name() + ": " + e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " of " + cases.size() + " cases fail:\n\n" + String.join("\n\n", failures));
         }
     }
 }
