@@ -4,6 +4,8 @@ import dev.kiln.ir.Atom;
 import dev.kiln.ir.Constant;
 import dev.kiln.ir.Equation;
 import dev.kiln.ir.Var;
+import dev.kiln.ir.text.GraphPrinter;
+import dev.kiln.ir.text.VarNames;
 
 /**
  * Renders a {@link FusionPlan} as Graphviz: each kernel a cluster of its equations, graph inputs
@@ -15,14 +17,14 @@ final class FusionDot {
     }
 
     static String render(FusionPlan plan) {
-        VarNames n = new VarNames(plan.graph());
+        VarNames n = VarNames.of(plan.graph());
         StringBuilder sb = new StringBuilder("digraph fused {\n  rankdir=TB;\n  node [fontname=\"monospace\", fontsize=10];\n");
         for (Var v : plan.graph().inputs()) {
-            sb.append("  ").append(id(n, v)).append(" [shape=ellipse, label=\"").append(n.typed(v)).append("\"];\n");
+            sb.append("  ").append(id(n, v)).append(" [shape=ellipse, label=\"").append(n.name(v) + ":" + v.type()).append("\"];\n");
         }
         for (Constant c : plan.graph().constants()) {
             sb.append("  ").append(id(n, c.var())).append(" [shape=ellipse, style=dashed, label=\"")
-                    .append(n.typed(c.var())).append("\"];\n");
+                    .append(n.name(c.var()) + ":" + c.var().type()).append("\"];\n");
         }
         for (FusedKernel k : plan.kernels()) {
             sb.append("  subgraph cluster_").append(k.index()).append(" {\n    label=\"").append(k.name()).append(" (")
@@ -31,7 +33,7 @@ final class FusionDot {
                 String node = "k" + k.index() + "_" + n.name(eq.out());
                 boolean written = k.outputs().contains(eq.out());
                 sb.append("    ").append(node).append(" [shape=box").append(written ? ", style=bold" : "")
-                        .append(", label=\"").append(escape(n.equation(eq))).append("\"];\n");
+                        .append(", label=\"").append(escape(GraphPrinter.equation(eq, n))).append("\"];\n");
             }
             sb.append("  }\n");
         }

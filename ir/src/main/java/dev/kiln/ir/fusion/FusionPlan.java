@@ -3,6 +3,8 @@ package dev.kiln.ir.fusion;
 import dev.kiln.ir.Equation;
 import dev.kiln.ir.Graph;
 import dev.kiln.ir.Var;
+import dev.kiln.ir.text.GraphPrinter;
+import dev.kiln.ir.text.VarNames;
 import java.util.List;
 
 /**
@@ -34,7 +36,7 @@ public record FusionPlan(Graph graph, List<FusedKernel> kernels, List<Refusal> r
 
     /** The plan as text: each kernel with its kind, shape, inputs, outputs and equations, then the refusals. */
     public String text() {
-        VarNames n = new VarNames(graph);
+        VarNames n = VarNames.of(graph);
         StringBuilder sb = new StringBuilder();
         sb.append(kernels.size()).append(" kernels for ").append(graph.equations().size()).append(" equations (fusion ")
                 .append(fused ? "on" : "off").append(")\n\n");
@@ -44,7 +46,7 @@ public record FusionPlan(Graph graph, List<FusedKernel> kernels, List<Refusal> r
             sb.append("    writes: ").append(names(n, k.outputs())).append('\n');
             for (Equation eq : k.equations()) {
                 boolean root = k.root() != null && eq.out() == k.root().out();
-                sb.append(root ? "  * " : "    ").append(n.equation(eq)).append('\n');
+                sb.append(root ? "  * " : "    ").append(GraphPrinter.equation(eq, n)).append('\n');
             }
             sb.append('\n');
         }
@@ -68,7 +70,7 @@ public record FusionPlan(Graph graph, List<FusedKernel> kernels, List<Refusal> r
             if (sb.length() > 0) {
                 sb.append(' ');
             }
-            sb.append(n.typed(v));
+            sb.append(n.name(v)).append(':').append(v.type());
         }
         return sb.toString();
     }

@@ -1,6 +1,8 @@
 package dev.kiln.ir.kernel;
 
 import dev.kiln.ir.DType;
+import dev.kiln.ir.text.GraphPrinter;
+import dev.kiln.ir.text.VarNames;
 import java.util.List;
 
 /**
@@ -12,26 +14,24 @@ public final class KernelPrinter {
     }
 
     public static String print(KernelProgram p) {
+        VarNames names = VarNames.of(p.plan().graph());
         StringBuilder sb = new StringBuilder();
         for (Kernel k : p.kernels()) {
-            sb.append(print(k)).append('\n');
+            sb.append(print(k, names)).append('\n');
         }
         return sb.toString();
     }
 
-    public static String print(Kernel k) {
+    /** One kernel; {@code names} name the variables of the graph a library kernel's equation comes from. */
+    public static String print(Kernel k, VarNames names) {
         StringBuilder sb = new StringBuilder();
         switch (k) {
             case AliasKernel a -> sb.append("alias ").append(a.name()).append(": ").append(a.target()).append(':')
                     .append(a.target().type()).append(" = view of ").append(a.source()).append('\n');
             case LoopKernel l -> loopKernel(sb, l, "loop");
             case LibraryKernel lib -> {
-                sb.append("library ").append(lib.name()).append(": ").append(lib.result()).append(':')
-                        .append(lib.result().type()).append(" = ").append(dev.kiln.ir.fusion.VarNames.primitive(lib.equation().primitive()));
-                for (BufferRef b : lib.operands()) {
-                    sb.append(' ').append(b).append(':').append(b.type());
-                }
-                sb.append('\n');
+                sb.append("library ").append(lib.name()).append(": ").append(GraphPrinter.equation(lib.equation(), names))
+                        .append("  (result in ").append(lib.result()).append(")\n");
                 if (lib.epilogue() != null) {
                     loopKernel(sb, lib.epilogue(), "epilogue");
                 }

@@ -6,7 +6,7 @@ import dev.kiln.ir.TensorType;
 import dev.kiln.ir.Var;
 import dev.kiln.ir.fusion.FusedKernel;
 import dev.kiln.ir.fusion.FusionPlan;
-import dev.kiln.ir.fusion.VarNames;
+import dev.kiln.ir.text.VarNames;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -27,7 +27,7 @@ public final class Lowering {
 
     private Lowering(FusionPlan plan) {
         this.plan = plan;
-        this.names = new VarNames(plan.graph());
+        this.names = VarNames.of(plan.graph());
     }
 
     public static KernelProgram lower(FusionPlan plan) {
@@ -69,7 +69,7 @@ public final class Lowering {
     private BufferRef buffer(Var v) {
         BufferRef b = bufferOf.get(v);
         if (b == null) {
-            throw new IllegalStateException("value " + names.typed(v) + " is read from memory but no kernel writes it");
+            throw new IllegalStateException("value " + names.name(v) + ":" + v.type() + " is read from memory but no kernel writes it");
         }
         return b;
     }
