@@ -1,11 +1,9 @@
 package dev.kiln.codegen.ptx;
 
 import dev.kiln.ir.Graph;
-import dev.kiln.ir.buffers.BufferAssignment;
+import dev.kiln.ir.buffers.CompiledPlan;
 import dev.kiln.ir.buffers.BufferPlan;
-import dev.kiln.ir.buffers.BufferValidator;
 import dev.kiln.ir.device.DeviceMemory;
-import dev.kiln.ir.fusion.Fuser;
 import dev.kiln.ir.fusion.FusionPlan;
 import dev.kiln.ir.kernel.AliasKernel;
 import dev.kiln.ir.kernel.BufferRef;
@@ -13,8 +11,6 @@ import dev.kiln.ir.kernel.Kernel;
 import dev.kiln.ir.kernel.KernelProgram;
 import dev.kiln.ir.kernel.LibraryKernel;
 import dev.kiln.ir.kernel.LoopKernel;
-import dev.kiln.ir.kernel.Lowering;
-import dev.kiln.ir.opt.Optimizer;
 import dev.kiln.ir.prim.ConvGeneralDilated;
 import dev.kiln.ir.prim.DotGeneral;
 import dev.kiln.ir.prim.Gather;
@@ -24,6 +20,7 @@ import dev.kiln.ir.prim.ReduceWindow;
 import dev.kiln.ir.prim.ScatterAdd;
 import dev.kiln.ir.prim.SelectAndScatterAdd;
 import dev.kiln.runtime.CompileOptions;
+import dev.kiln.runtime.Dump;
 import dev.kiln.runtime.GraphText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,18 +41,19 @@ public final class PtxCompiler {
     }
 
     public static PtxModule emit(Graph graph, CompileOptions options) {
-        Graph optimized = Optimizer.optimize(graph);
-        options.dump().write("02-optimized.kir", () -> GraphText.print(optimized, "optimized " + options.label()));
-        FusionPlan fusion = Fuser.plan(optimized, options.fuse());
-        options.dump().write("03-fusion.txt", fusion::text);
-        options.dump().write("03-fusion.dot", fusion::dot);
-        KernelProgram kernels = Lowering.lower(fusion);
-        BufferPlan buffers = BufferAssignment.assign(kernels, options.reuseBuffers());
-        BufferValidator.check(buffers);
-        options.dump().write("04-buffers.txt", buffers::text);
-        options.dump().write("05-kernels.txt", kernels::text);
+        CompiledPlan plan = CompiledPlan.of(graph, options.fuse(), options.reuseBuffers());
+        Dump dump = options.dump();
+        dump.write("02-optimized.kir", () -> GraphText.print(plan.optimized(), "optimized " + options.label()));
+        dump.write("03-fusion.txt", () -> "# stage: fusion " + options.label() + "\n" + plan.fusion().text());
+        dump.write("04-buffers.txt", () -> "# stage: buffers " + options.label() + "\n" + plan.buffers().text());
+        dump.write("05-kernels.txt", () -> "# stage: kernels " + options.label() + "\n" + plan.program().text());
+        dump.write("fused.dot", () -> plan.fusion().dot());
+        Graph optimized = plan.optimized();
+        FusionPlan fusion = plan.fusion();
+        KernelProgram kernels = plan.program();
+        BufferPlan buffers = plan.buffers();
         PtxModule module = render(optimized, fusion, kernels, buffers, options.label());
-        options.dump().write("06-module.ptx", module::text);
+        dump.write("06-module.ptx", module::text);
         return module;
     }
 

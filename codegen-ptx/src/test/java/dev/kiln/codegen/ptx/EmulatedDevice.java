@@ -11,7 +11,7 @@ import java.util.Map;
  * Every module it loads is first assembled by the NVPTX compiler and ptxas ({@link Assemblers}),
  * so a test that runs PTX also checks that a GPU would accept it.
  */
-final class EmulatedDevice implements PtxDevice {
+class EmulatedDevice implements PtxDevice {
     private final PtxEmulator.Memory memory = new PtxEmulator.Memory();
     private final Map<String, PtxEmulator> modules = new HashMap<>();
     private final ResidentBuffers<Buffer> resident = new ResidentBuffers<>(1L << 28, this::free);
