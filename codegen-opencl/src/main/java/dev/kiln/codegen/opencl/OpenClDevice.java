@@ -137,21 +137,34 @@ final class OpenClDevice {
 
     /** The built program of {@code source}, built once per process; a build error shows the offending lines. */
     synchronized cl_program program(String source, String label) {
-        cl_program p = programs.get(source);
+        String key = buildOptions() + "\n" + source;
+        cl_program p = programs.get(key);
         if (p != null) {
             return p;
         }
         p = clCreateProgramWithSource(context, 1, new String[]{source}, null, null);
         try {
-            clBuildProgram(p, 1, new cl_device_id[]{device}, "-cl-std=CL1.2", null, null);
+            clBuildProgram(p, 1, new cl_device_id[]{device}, "-cl-std=CL1.2 " + buildOptions(), null, null);
         } catch (CLException e) {
             String log = buildLog(p);
             clReleaseProgram(p);
             throw new KilnException("opencl", "the OpenCL C of " + label + " does not build on " + description + ":\n"
                     + withSourceLines(log, source), null, "this is a Kiln code generator bug; set KILN_DUMP=dir to see the whole program");
         }
-        programs.put(source, p);
+        programs.put(key, p);
         return p;
+    }
+
+    /**
+     * Extra OpenCL build options from {@code -Dkiln.opencl.options} or {@code KILN_OPENCL_OPTIONS}
+     * (e.g. {@code -cl-opt-disable}, which makes PoCL compile several times faster).
+     */
+    static String buildOptions() {
+        String o = System.getProperty("kiln.opencl.options");
+        if (o == null) {
+            o = System.getenv("KILN_OPENCL_OPTIONS");
+        }
+        return o == null ? "" : o;
     }
 
     private String buildLog(cl_program p) {

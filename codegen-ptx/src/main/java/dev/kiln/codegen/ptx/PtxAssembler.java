@@ -57,6 +57,55 @@ public final class PtxAssembler {
                 "this is a Kiln code generator bug; set KILN_DUMP=dir to see the whole module");
     }
 
+    /** {@code ptxas} on the PATH, or null. */
+    public static java.nio.file.Path findPtxas() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            java.nio.file.Path p = java.nio.file.Path.of(dir, "ptxas");
+            if (java.nio.file.Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Assembles {@code ptx} with the {@code ptxas} at {@code ptxas} for {@code arch}; a rejection is a
+     * {@link KilnException} with ptxas's messages and the lines they point at.
+     */
+    public static void ptxas(java.nio.file.Path ptxas, String ptx, String arch) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kiln-ptxas");
+            java.nio.file.Path in = dir.resolve("module.ptx"), out = dir.resolve("module.cubin");
+            try {
+                java.nio.file.Files.writeString(in, ptx);
+                Process p = new ProcessBuilder(ptxas.toString(), "-arch=" + arch, "-o", out.toString(), in.toString())
+                        .redirectErrorStream(true).start();
+                String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new KilnException("ptx", "ptxas -arch=" + arch + " did not finish in 300 s");
+                }
+                if (p.exitValue() != 0) {
+                    throw new KilnException("ptx", "ptxas -arch=" + arch + " rejected the module (exit " + p.exitValue() + "):\n"
+                            + withLines(log, ptx), null, "this is a Kiln code generator bug");
+                }
+            } finally {
+                java.nio.file.Files.deleteIfExists(out);
+                java.nio.file.Files.deleteIfExists(in);
+                java.nio.file.Files.deleteIfExists(dir);
+            }
+        } catch (java.io.IOException e) {
+            throw new KilnException("ptx", "cannot run " + ptxas + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KilnException("ptx", "interrupted while running ptxas");
+        }
+    }
+
     private static final Pattern LINE = Pattern.compile("line (\\d+)");
 
     /** Each message of a PTX compiler log followed by the PTX line it names. */
