@@ -41,6 +41,11 @@ public final class PtxCompiler {
     }
 
     public static PtxModule emit(Graph graph, CompileOptions options) {
+        return emit(graph, options, "");
+    }
+
+    /** As {@link #emit(Graph, CompileOptions)}, with {@code prefix} before every entry name (so modules can be merged). */
+    static PtxModule emit(Graph graph, CompileOptions options, String prefix) {
         CompiledPlan plan = CompiledPlan.of(graph, options.fuse(), options.reuseBuffers());
         Dump dump = options.dump();
         dump.write("02-optimized.kir", () -> GraphText.print(plan.optimized(), "optimized " + options.label()));
@@ -52,12 +57,13 @@ public final class PtxCompiler {
         FusionPlan fusion = plan.fusion();
         KernelProgram kernels = plan.program();
         BufferPlan buffers = plan.buffers();
-        PtxModule module = render(optimized, fusion, kernels, buffers, options.label());
+        PtxModule module = render(optimized, fusion, kernels, buffers, options.label(), prefix);
         dump.write("06-module.ptx", module::text);
         return module;
     }
 
-    private static PtxModule render(Graph optimized, FusionPlan fusion, KernelProgram kernels, BufferPlan buffers, String label) {
+    private static PtxModule render(Graph optimized, FusionPlan fusion, KernelProgram kernels, BufferPlan buffers, String label,
+                                    String prefix) {
         DeviceMemory mem = new DeviceMemory(buffers);
         List<PtxRendered> rendered = new ArrayList<>();
         Map<Integer, PtxModule.IndexCheck> checks = new LinkedHashMap<>();
@@ -67,10 +73,10 @@ public final class PtxCompiler {
                 }
                 case LoopKernel l -> {
                     if (!writesNothing(l.writes())) {
-                        rendered.add(PtxLoopKernel.render(l, entry(l.name()), mem));
+                        rendered.add(PtxLoopKernel.render(l, entry(prefix + l.name()), mem));
                     }
                 }
-                case LibraryKernel lib -> rendered.addAll(library(lib, mem, checks));
+                case LibraryKernel lib -> rendered.addAll(library(lib, mem, checks, prefix));
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -89,11 +95,12 @@ public final class PtxCompiler {
         return new PtxModule(optimized, fusion, kernels, buffers, sb.toString(), rendered.stream().map(PtxRendered::launch).toList(), checks);
     }
 
-    private static List<PtxRendered> library(LibraryKernel lib, DeviceMemory mem, Map<Integer, PtxModule.IndexCheck> checks) {
+    private static List<PtxRendered> library(LibraryKernel lib, DeviceMemory mem, Map<Integer, PtxModule.IndexCheck> checks,
+                                             String prefix) {
         if (lib.result().size() == 0) {
             return List.of();
         }
-        String name = entry(lib.name());
+        String name = entry(prefix + lib.name());
         int check = checks.size() + 1;
         PtxRendered main = switch (lib.equation().primitive()) {
             case DotGeneral p -> PtxGemm.dot(lib, p, name, mem);
@@ -114,7 +121,7 @@ public final class PtxCompiler {
         };
         List<PtxRendered> out = new ArrayList<>(List.of(main));
         if (lib.epilogue() != null && !writesNothing(lib.epilogue().writes())) {
-            out.add(PtxLoopKernel.render(lib.epilogue(), entry(lib.epilogue().name()), mem));
+            out.add(PtxLoopKernel.render(lib.epilogue(), entry(prefix + lib.epilogue().name()), mem));
         }
         return out;
     }

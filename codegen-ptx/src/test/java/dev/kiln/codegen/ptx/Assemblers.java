@@ -9,6 +9,8 @@ import java.nio.file.Path;
  */
 final class Assemblers {
     private static final Path PTXAS = PtxAssembler.findPtxas();
+    /** Module texts already assembled (alone or as part of a merged module). */
+    private static final java.util.Set<String> ASSEMBLED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Assemblers() {
     }
@@ -22,6 +24,9 @@ final class Assemblers {
     }
 
     static void check(String ptx) {
+        if (ASSEMBLED.contains(ptx)) {
+            return;
+        }
         try {
             PtxAssembler.assemble(ptx, "sm_80");
             if (PTXAS != null) {
@@ -30,6 +35,35 @@ final class Assemblers {
             }
         } catch (RuntimeException e) {
             throw new AssertionError(e.getMessage(), e);
+        }
+        ASSEMBLED.add(ptx);
+    }
+
+    /**
+     * Assembles several modules (with distinct entry names) as one, which costs one assembler run
+     * instead of one each, and records each as assembled. A rejection names the module at fault.
+     */
+    static void checkTogether(java.util.List<PtxModule> modules) {
+        StringBuilder merged = new StringBuilder();
+        for (PtxModule m : modules) {
+            String t = m.text();
+            if (merged.isEmpty()) {
+                merged.append(t);
+            } else {
+                String header = ".address_size 64\n";
+                merged.append(t.substring(t.indexOf(header) + header.length()));
+            }
+        }
+        try {
+            check(merged.toString());
+        } catch (AssertionError e) {
+            for (PtxModule m : modules) {
+                check(m); // the first failing module fails with its own line numbers
+            }
+            throw e;
+        }
+        for (PtxModule m : modules) {
+            ASSEMBLED.add(m.text());
         }
     }
 }

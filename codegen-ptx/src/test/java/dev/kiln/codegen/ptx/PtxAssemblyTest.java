@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.ir.DType;
 import dev.kiln.ir.Graph;
 import dev.kiln.ir.gen.RandomPrograms;
-import dev.kiln.ir.text.GraphPrinter;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -18,13 +19,14 @@ class PtxAssemblyTest {
     void everyPrimitiveAssembles() {
         Random rnd = new Random(77);
         var kinds = RandomPrograms.allPrimitives().stream().sorted(Comparator.comparing(Class::getSimpleName)).toList();
+        List<Graph> graphs = new ArrayList<>();
         for (var kind : kinds) {
             for (DType ft : new DType[]{DType.F32, DType.F64}) {
-                Graph g = RandomPrograms.generate(new Random(rnd.nextLong()), RandomPrograms.Options.defaults()
-                        .only(kind).withFloatType(ft).withMaxEquations(4));
-                assemble(g, kind.getSimpleName() + " " + ft);
+                graphs.add(RandomPrograms.generate(new Random(rnd.nextLong()), RandomPrograms.Options.defaults()
+                        .only(kind).withFloatType(ft).withMaxEquations(4)));
             }
         }
+        PtxTesting.emitTogether(graphs, dev.kiln.runtime.CompileOptions.defaults("primitives"));
     }
 
     @Test
@@ -34,15 +36,6 @@ class PtxAssemblyTest {
         assertTrue(e.getMessage().contains("add.s32 %r0, %r7, 1;"), e.getMessage());
         if (java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/local/bin/ptxas"))) {
             assertTrue(Assemblers.hasPtxas(), "ptxas is installed but not on the PATH of the tests");
-        }
-    }
-
-    static void assemble(Graph g, String what) {
-        PtxModule m = PtxCompiler.emit(g);
-        try {
-            Assemblers.check(m);
-        } catch (AssertionError e) {
-            throw new AssertionError(what + "\n" + GraphPrinter.print(g, GraphPrinter.Options.human()) + "\n" + e.getMessage(), e);
         }
     }
 }

@@ -3,7 +3,10 @@ package dev.kiln.codegen.ptx;
 import dev.kiln.ir.DType;
 import dev.kiln.ir.Graph;
 import dev.kiln.ir.gen.RandomPrograms;
+import dev.kiln.ir.device.DeviceCase;
 import dev.kiln.runtime.CompileOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -11,15 +14,16 @@ import org.junit.jupiter.api.Test;
 class PtxEmulatedRandomProgramsTest {
 
     private static void check(long seed, int count, CompileOptions options) {
-        EmulatedDevice dev = new EmulatedDevice();
         Random rnd = new Random(seed);
+        List<DeviceCase> cases = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             DType ft = i % 3 == 2 ? DType.F64 : DType.F32;
             long s = rnd.nextLong();
             Graph g = RandomPrograms.generate(new Random(s), RandomPrograms.Options.defaults().withFloatType(ft)
                     .withMaxEquations(14).withMaxDim(7));
-            PtxTesting.checkRandom(g, rnd.nextLong(), dev, options, "random program seed " + s + " " + ft);
+            cases.add(new DeviceCase("random program seed " + s + " " + ft, g, RandomPrograms.randomInputs(g, new Random(rnd.nextLong())), false));
         }
+        PtxTesting.checkCases(cases, new EmulatedDevice(), options);
     }
 
     @Test

@@ -3,12 +3,11 @@ package dev.kiln.codegen.ptx;
 import dev.kiln.ir.ArrayCompare;
 import dev.kiln.ir.ArrayData;
 import dev.kiln.ir.Graph;
-import dev.kiln.ir.gen.RandomPrograms;
+import dev.kiln.ir.device.DeviceCase;
 import dev.kiln.ir.interp.Interpreter;
 import dev.kiln.ir.text.GraphPrinter;
 import dev.kiln.runtime.CompileOptions;
 import java.util.List;
-import java.util.Random;
 
 /** Test support: graphs compiled to PTX, assembled, run on the emulator through {@link PtxExecutable}, compared with the interpreter. */
 final class PtxTesting {
@@ -19,12 +18,35 @@ final class PtxTesting {
         return new PtxExecutable(PtxCompiler.emit(g, options), dev, options.label());
     }
 
+    /** Modules of {@code graphs} with distinct entry names, assembled together (one assembler run for all). */
+    static List<PtxModule> emitTogether(List<Graph> graphs, CompileOptions options) {
+        List<PtxModule> modules = new java.util.ArrayList<>();
+        for (int i = 0; i < graphs.size(); i++) {
+            modules.add(PtxCompiler.emit(graphs.get(i), options, "g" + i + "_"));
+        }
+        Assemblers.checkTogether(modules);
+        return modules;
+    }
+
     /** Runs every case, collecting the failures into one assertion that names them all. */
-    static void checkCases(List<dev.kiln.ir.device.DeviceCase> cases, EmulatedDevice dev) {
+    static void checkCases(List<DeviceCase> cases, EmulatedDevice dev) {
+        checkCases(cases, dev, CompileOptions.defaults("cases"));
+    }
+
+    static void checkCases(List<DeviceCase> cases, EmulatedDevice dev, CompileOptions options) {
+        List<PtxModule> modules = emitTogether(cases.stream().map(DeviceCase::graph).toList(), options);
         List<String> failures = new java.util.ArrayList<>();
-        for (dev.kiln.ir.device.DeviceCase c : cases) {
+        for (int i = 0; i < cases.size(); i++) {
+            DeviceCase c = cases.get(i);
             try {
-                checkAgainstInterpreter(c.graph(), c.inputs(), dev, CompileOptions.defaults(c.name()), c.name(), c.elementwise());
+                String described = c.name() + "\n" + GraphPrinter.print(c.graph(), GraphPrinter.Options.human());
+                List<ArrayData> actual;
+                try {
+                    actual = new PtxExecutable(modules.get(i), dev, c.name()).run(c.inputs());
+                } catch (RuntimeException e) {
+                    throw new AssertionError(described + "\nfailed: " + e.getMessage(), e);
+                }
+                assertMatches(c.graph(), c.inputs(), actual, described, c.elementwise());
             } catch (AssertionError e) {
                 failures.add(e.getMessage());
             }
@@ -48,10 +70,6 @@ final class PtxTesting {
             throw new AssertionError(described + "\nfailed: " + e.getMessage(), e);
         }
         assertMatches(g, inputs, actual, described, elementwise);
-    }
-
-    static void checkRandom(Graph g, long seed, EmulatedDevice dev, CompileOptions options, String what) {
-        checkAgainstInterpreter(g, RandomPrograms.randomInputs(g, new Random(seed)), dev, options, what);
     }
 
     static void assertMatches(Graph g, List<ArrayData> inputs, List<ArrayData> actual, String what) {
