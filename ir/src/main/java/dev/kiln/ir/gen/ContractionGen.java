@@ -9,6 +9,7 @@ import dev.kiln.ir.prim.ConvGeneralDilated;
 import dev.kiln.ir.prim.DotGeneral;
 import dev.kiln.ir.prim.ReduceWindow;
 import dev.kiln.ir.prim.SelectAndScatterAdd;
+import dev.kiln.ir.prim.ShapeRules;
 import dev.kiln.ir.prim.WindowKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,7 +119,7 @@ final class ContractionGen {
         Var operand = windowOperand(b);
         Window w = window(b, operand.type());
         // The source has the pooled shape: the reduce_window of the same window.
-        TensorType pooled = dev.kiln.ir.prim.ShapeRules.infer(
+        TensorType pooled = ShapeRules.infer(
                 new ReduceWindow(WindowKind.MAX, w.dims, w.strides, w.lo, w.hi), List.of(operand.type()));
         Var source = b.operandOfType(pooled, false);
         b.emit(new SelectAndScatterAdd(w.dims, w.strides, w.lo, w.hi), source, operand);

@@ -50,14 +50,16 @@ final class ElementwiseGen {
         Var x = b.operand(v -> v.dtype() == dt, randomType(b, dt), independent);
         Atom y = partner(b, x, independent);
         switch (op) {
-            case DIV, REM -> y = dt == DType.I32 ? b.nonZeroInt(y) : positive(b, y);
+            case DIV, REM -> y = dt == DType.I32 ? b.positiveInt(y) : positive(b, y);
             case POW -> {
                 x = b.positive(x);
                 y = y instanceof Var v ? b.bounded(v) : y;
             }
             default -> { }
         }
-        if (b.rnd.nextInt(4) == 0 && y instanceof Var) {
+        boolean guarded = op == BinaryOp.DIV || op == BinaryOp.REM || op == BinaryOp.POW;
+        if (!guarded && b.rnd.nextInt(4) == 0 && y instanceof Var) {
+            // the scalar or partner first: rank-0 operands broadcast on either side
             b.emit(new Binary(op), y, x);
         } else {
             b.emit(new Binary(op), x, y);

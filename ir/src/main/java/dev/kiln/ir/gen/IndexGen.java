@@ -13,6 +13,7 @@ import dev.kiln.ir.prim.Iota;
 import dev.kiln.ir.prim.RandomBits;
 import dev.kiln.ir.prim.RandomSplit;
 import dev.kiln.ir.prim.ScatterAdd;
+import dev.kiln.ir.prim.ShapeRules;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +36,7 @@ final class IndexGen {
 
     static void scatterAdd(ProgramBuilder b) {
         Lookup l = lookup(b);
-        TensorType updates = dev.kiln.ir.prim.ShapeRules.infer(new Gather(l.batchDims),
+        TensorType updates = ShapeRules.infer(new Gather(l.batchDims),
                 List.of(l.operand.type(), l.indices.type()));
         b.emit(new ScatterAdd(l.batchDims), l.operand, l.indices, b.operandOfType(updates, false));
     }

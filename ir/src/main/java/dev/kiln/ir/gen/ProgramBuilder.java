@@ -281,16 +281,19 @@ final class ProgramBuilder {
         return constant(randomArray(x.type(), r, rnd), r);
     }
 
-    /** An i32 {@code y} that is never zero: {@code y | 1} unless its range already excludes 0. */
-    Atom nonZeroInt(Atom y) {
-        Range r = range(y);
-        if (r.lo() > 0 || r.hi() < 0) {
+    /**
+     * An i32 divisor in {@code [1, 255]}: {@code (y & 255) | 1} unless {@code y} is already positive.
+     * Never zero, and never -1, whose quotient of MIN_VALUE overflows (defined in Java, not in C).
+     */
+    Atom positiveInt(Atom y) {
+        if (range(y).lo() > 0) {
             return y;
         }
         if (y instanceof Literal) {
             return Literal.of(1 + rnd.nextInt(4), DType.I32);
         }
-        return emit(new Binary(BinaryOp.OR), y, Literal.of(1, DType.I32));
+        Var low = emit(new Binary(BinaryOp.AND), y, Literal.of(255, DType.I32));
+        return emit(new Binary(BinaryOp.OR), low, Literal.of(1, DType.I32));
     }
 
     /** Uniform elements of {@code type} in {@code r} (integers rounded, booleans fair coins). */

@@ -107,12 +107,23 @@ final class RangeRules {
             case POW -> x.lo() > 0 && y.isFinite() ? pow(x, y) : Range.UNKNOWN;
             case MAX -> new Range(Math.max(x.lo(), y.lo()), Math.max(x.hi(), y.hi()));
             case MIN -> new Range(Math.min(x.lo(), y.lo()), Math.min(x.hi(), y.hi()));
-            case AND -> x.lo() >= 0 && y.lo() >= 0 ? new Range(0, Math.min(x.hi(), y.hi())) : Range.INT;
+            case AND -> andRange(x, y, dt);
             case OR, XOR -> x.lo() >= 0 && y.lo() >= 0 ? new Range(0, allOnesAbove(Math.max(x.hi(), y.hi()))) : Range.INT;
             case SHIFT_LEFT -> Range.INT;
-            case SHIFT_RIGHT_LOGICAL -> x.lo() >= 0 ? new Range(0, x.hi()) : new Range(0, Integer.MAX_VALUE);
+            case SHIFT_RIGHT_LOGICAL -> x.lo() >= 0 ? new Range(0, x.hi()) : Range.INT; // a shift by 0 keeps the sign
             case SHIFT_RIGHT_ARITHMETIC -> x.hull(new Range(-1, 0));
         };
+    }
+
+    /** x & y is non-negative and at most y when y is (and likewise for x). */
+    private static Range andRange(Range x, Range y, DType dt) {
+        if (dt == DType.BOOL) {
+            return Range.BOOL;
+        }
+        if (x.lo() >= 0 || y.lo() >= 0) {
+            return new Range(0, Math.min(x.lo() >= 0 ? x.hi() : Double.POSITIVE_INFINITY, y.lo() >= 0 ? y.hi() : Double.POSITIVE_INFINITY));
+        }
+        return Range.INT;
     }
 
     /** b^e = exp(e ln b) is monotone in each argument for b > 0, so the corners bound it. */

@@ -17,6 +17,7 @@ import dev.kiln.ir.prim.Rev;
 import dev.kiln.ir.prim.Slice;
 import dev.kiln.ir.prim.Transpose;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -53,7 +54,7 @@ final class ShapeGen {
             throw new ProgramBuilder.Reject("cannot reshape " + x.type() + " to rank 0");
         }
         int[] out = new int[rank];
-        java.util.Arrays.fill(out, 1);
+        Arrays.fill(out, 1);
         for (int p : primes) {
             out[b.rnd.nextInt(rank)] *= p;
         }

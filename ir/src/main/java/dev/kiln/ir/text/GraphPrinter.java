@@ -137,6 +137,9 @@ public final class GraphPrinter {
         if (mode == Sources.NONE || s == null || s.equals(SourceLocation.UNKNOWN)) {
             return "";
         }
+        if (mode == Sources.SHORT && s.line() < 0 && s.fileName().equals(SourceLocation.UNKNOWN.fileName())) {
+            return ""; // nothing the short form would show is known
+        }
         return mode == Sources.SHORT ? s.shortText()
                 : s.className() + "." + s.methodName() + "(" + s.fileName() + ":" + s.line() + ")";
     }

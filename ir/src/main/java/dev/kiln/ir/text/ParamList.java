@@ -4,7 +4,9 @@ import dev.kiln.ir.DType;
 import dev.kiln.ir.Ints;
 import dev.kiln.ir.KilnException;
 import dev.kiln.ir.Shape;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,7 +63,7 @@ final class ParamList {
     private static Value value(TextReader r, String key) {
         int at = r.pos();
         if (r.tryChar('[')) {
-            java.util.List<Integer> xs = new java.util.ArrayList<>();
+            List<Integer> xs = new ArrayList<>();
             r.skipSpaces();
             if (!r.tryChar(']')) {
                 do {

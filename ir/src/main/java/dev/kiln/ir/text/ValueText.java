@@ -1,6 +1,7 @@
 package dev.kiln.ir.text;
 
 import dev.kiln.ir.ArrayData;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -54,7 +55,7 @@ final class ValueText {
 
     /** Parses what {@link #floatText} prints (and any decimal or hex float) to the same bits. */
     static float parseFloat(String s) {
-        java.util.regex.Matcher nan = NAN_BITS.matcher(s);
+        Matcher nan = NAN_BITS.matcher(s);
         if (nan.matches()) {
             float f = Float.intBitsToFloat(Integer.parseUnsignedInt(nan.group(1), 16));
             if (!Float.isNaN(f)) {
@@ -72,7 +73,7 @@ final class ValueText {
 
     /** Parses what {@link #doubleText} prints (and any decimal or hex float) to the same bits. */
     static double parseDouble(String s) {
-        java.util.regex.Matcher nan = NAN_BITS.matcher(s);
+        Matcher nan = NAN_BITS.matcher(s);
         if (nan.matches()) {
             double d = Double.longBitsToDouble(Long.parseUnsignedLong(nan.group(1), 16));
             if (!Double.isNaN(d)) {

@@ -77,7 +77,9 @@ public final class Verifier {
     }
 
     private void recordBindings() {
-        graph.constants().forEach(c -> bindings.putIfAbsent(c.var(), "constant " + graph.constants().indexOf(c)));
+        for (int i = 0; i < graph.constants().size(); i++) {
+            bindings.putIfAbsent(graph.constants().get(i).var(), "constant " + i);
+        }
         for (int i = 0; i < graph.inputs().size(); i++) {
             bindings.putIfAbsent(graph.inputs().get(i), "input " + i);
         }
