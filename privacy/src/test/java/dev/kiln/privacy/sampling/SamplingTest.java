@@ -74,9 +74,9 @@ class SamplingTest {
     }
 
     @Test
-    void defaultPhysicalSizeSitsFourDeviationsAboveTheMean() {
-        // q N = 256 of 60,000: sd = sqrt(256 * (1 - q)) = 15.97, so 256 + 63.9 -> 320.
-        assertEquals(320, PoissonSampler.defaultPhysicalSize(60_000, 256.0 / 60_000));
+    void defaultPhysicalSizeSitsTwoAndAHalfDeviationsAboveTheMean() {
+        // q N = 256 of 60,000: sd = sqrt(256 * (1 - q)) = 15.97, so 256 + 39.9 -> 296.
+        assertEquals(296, PoissonSampler.defaultPhysicalSize(60_000, 256.0 / 60_000));
         assertEquals(10, PoissonSampler.defaultPhysicalSize(10, 1.0));
     }
 

@@ -73,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--virtual-batch", defaultValue = "0", paramLabel = "N",
             description = "physical micro-batch size: each logical batch runs as micro-batches of N whose (clipped) "
                     + "gradient sums are added before one update and one noise draw (Opacus' max_physical_batch_size). "
-                    + "Default: B for shuffle, B + 4 standard deviations for Poisson")
+                    + "Default: B for shuffle, B + 2.5 standard deviations of the draw size for Poisson")
     int virtualBatch;
 
     @Option(names = "--data", paramLabel = "DIR", description = "folder of the real dataset (MNIST IDX, CIFAR-10 binary, Adult CSV, IMDb token ids: docs/data.md)")

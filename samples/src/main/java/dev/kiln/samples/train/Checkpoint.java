@@ -24,7 +24,7 @@ import java.util.zip.CRC32;
 /**
  * Training checkpoints: a folder per epoch holding the parameters and the optimiser state as
  * NumPy {@code .npy} files and a {@code manifest.json} (see {@link CheckpointMeta} and
- * docs/training.md for the layout).
+ * docs/dpsgd.md for the layout).
  *
  * <p>Crash safety: an epoch's folder is written under a temporary name and renamed when complete;
  * then the one-line file {@code latest} is replaced atomically to name it; then older epoch

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param lr            the learning rate, or null for the optimiser's default
  * @param optimizer     sgd, momentum or adam
  * @param sampling      poisson or shuffle, or null (Poisson with --dp, shuffle without)
- * @param virtualBatch  the physical micro-batch size, or 0 (Poisson: 4 sd above B; shuffle: B)
+ * @param virtualBatch  the physical micro-batch size, or 0 (Poisson: 2.5 sd above B; shuffle: B)
  * @param data          a folder of real data, or null for synthetic teacher-labelled data
  * @param trainSize     training examples (synthetic: how many to generate; real: the first N), or null
  * @param testSize      held-out examples, or null

@@ -36,7 +36,7 @@ import java.util.Optional;
 /**
  * The training loop of {@code kiln train}: DP-SGD (or ordinary training) of a paper model with a
  * jitted step, Poisson or shuffled batches, per-epoch evaluation, privacy accounting and
- * checkpoints. See docs/training.md.
+ * checkpoints. See docs/dpsgd.md.
  */
 public final class Trainer {
     /** The outcome of a run: one report per epoch trained by this call, the final state, the noise used. */
@@ -218,6 +218,10 @@ public final class Trainer {
                 out.printf("  privacy: delta %s; steps counted as epochs x floor(N/B) = %d x %d%s%n", fmt(c.delta()),
                         c.epochs(), sampler.stepsPerEpoch(), c.targetEpsilon() != null
                                 ? String.format("; sigma %.4g solved for epsilon %s", sigma, fmt(c.targetEpsilon())) : "");
+                if (c.delta() >= 1.0 / train.size()) {
+                    out.printf("  warning: delta %s is not below 1/N = %.3g: such a guarantee can allow publishing a whole "
+                            + "example; choose delta < 1/N%n", fmt(c.delta()), 1.0 / train.size());
+                }
                 if (c.samplingOrDefault().equals("shuffle")) {
                     out.println("  note: the accountant assumes Poisson sampling; with shuffled batches its epsilon is an approximation");
                 }

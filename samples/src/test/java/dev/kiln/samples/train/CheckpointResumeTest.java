@@ -23,6 +23,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CheckpointResumeTest {
     private static RealData.Split data;
@@ -66,16 +68,29 @@ class CheckpointResumeTest {
         }
     }
 
-    @Test
-    void resumedRunReproducesTheUninterruptedOneBitForBit() {
-        TestConfigs whole = base(dir.resolve("whole"));
+    /** The base run, or a non-private one with momentum and shuffled micro-batches of 8. */
+    private static TestConfigs variant(String name, Path checkpoint) {
+        TestConfigs t = base(checkpoint);
+        if (name.equals("plain-momentum-shuffle")) {
+            t.dp = false;
+            t.sigma = null;
+            t.optimizer = "momentum";
+            t.virtualBatch = 8;
+        }
+        return t;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dp-adam-poisson", "plain-momentum-shuffle"})
+    void resumedRunReproducesTheUninterruptedOneBitForBit(String name) {
+        TestConfigs whole = variant(name, dir.resolve("whole"));
         whole.epochs = 3;
         Trainer.Outcome uninterrupted = run(whole);
 
-        TestConfigs first = base(dir.resolve("split"));
+        TestConfigs first = variant(name, dir.resolve("split"));
         first.epochs = 1;
         run(first);
-        TestConfigs rest = base(dir.resolve("split"));
+        TestConfigs rest = variant(name, dir.resolve("split"));
         rest.epochs = 3;
         rest.resume = true;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -94,6 +109,7 @@ class CheckpointResumeTest {
             assertEquals(u.steps(), r.steps());
             assertEquals(u.epsilon(), r.epsilon(), "the accountant resumes with the step count");
         }
+        assertTrue(resumed.epochs().get(1).testLoss() < 0.69, "and the run trained: " + resumed.epochs());
     }
 
     @Test
