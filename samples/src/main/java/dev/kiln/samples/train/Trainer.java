@@ -217,7 +217,8 @@ public final class Trainer {
             if (c.dp()) {
                 out.printf("  privacy: delta %s; steps counted as epochs x floor(N/B) = %d x %d%s%n", fmt(c.delta()),
                         c.epochs(), sampler.stepsPerEpoch(), c.targetEpsilon() != null
-                                ? String.format("; sigma %.4g solved for epsilon %s", sigma, fmt(c.targetEpsilon())) : "");
+                                ? String.format("; sigma %s solved for epsilon %s (exactly; --sigma %s repeats it)", sigma,
+                                fmt(c.targetEpsilon()), sigma) : "");
                 if (c.delta() >= 1.0 / train.size()) {
                     out.printf("  warning: delta %s is not below 1/N = %.3g: such a guarantee can allow publishing a whole "
                             + "example; choose delta < 1/N%n", fmt(c.delta()), 1.0 / train.size());
