@@ -119,6 +119,16 @@ public final class DpSgd<P, S> implements TrainStep<P, S> {
         return jittedAccumulate.apply(params, batch);
     }
 
+    /** The jitted clipped sum of one micro-batch: {@link #accumulate} under its DP-SGD name. */
+    public MicroBatch<P> clippedSum(P params, Batch batch) {
+        return accumulate(params, batch);
+    }
+
+    /** The jitted noisy update of a logical batch's summed micro-batches: {@link #apply} under its DP-SGD name. */
+    public TrainState<P, S> noisyUpdate(TrainState<P, S> state, MicroBatch<P> total, Tensor key) {
+        return apply(state, total, key);
+    }
+
     @Override
     public MicroBatch<P> add(MicroBatch<P> a, MicroBatch<P> b) {
         return jittedAdd.apply(a, b);

@@ -151,6 +151,12 @@ class DpSgdTest {
             parts.add(rows(range(5, 10), 5));
             parts.add(rows(range(10, 12), 5));
             var virtual = dp.step(s, parts, Random.key(21));
+            // The same by hand, as a BatchMemoryManager loop would: clipped sums, added, one noisy update.
+            MicroBatch<TinyModel.Params> total = dp.clippedSum(s.params(), parts.get(0));
+            for (Batch b : parts.subList(1, parts.size())) {
+                total = total.plus(dp.clippedSum(s.params(), b));
+            }
+            assertTreesClose(big.state(), dp.noisyUpdate(s, total, Random.key(21)), 1e-6f);
             assertTreesClose(big.state(), virtual.state(), 1e-6f);
             assertEquals(big.stats().lossValue(), virtual.stats().lossValue(), 1e-5);
             assertEquals(big.stats().clippedFractionValue(), virtual.stats().clippedFractionValue(), 1e-6);
