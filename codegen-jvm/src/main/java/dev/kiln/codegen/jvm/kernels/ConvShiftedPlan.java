@@ -1,7 +1,5 @@
 package dev.kiln.codegen.jvm.kernels;
 
-import java.util.Arrays;
-
 /**
  * The f32 convolution with unit strides and no lhs dilation (forward convolutions and their
  * input gradients in the paper's CNNs) as an implicit im2col: the input planes of an example are
@@ -23,7 +21,7 @@ final class ConvShiftedPlan implements ConvPlan {
     private final int wide;
     /** Row (i, t) of the implicit im2col matrix starts at {@code rows[i*taps + t]} in the padded buffer. */
     private final int[] rows;
-    private final int[] inStrides;
+    private final PaddedPlane pad;
     private final boolean overTiles;
     private final int laneSize;
 
@@ -35,8 +33,8 @@ final class ConvShiftedPlan implements ConvPlan {
             padded[s] = g.out()[s] + (g.k()[s] - 1) * g.rhsDilation()[s];
         }
         paddedStrides = Permute.rowMajorStrides(padded);
-        plane = ConvGeometry.product(padded);
-        inStrides = Permute.rowMajorStrides(g.in());
+        pad = new PaddedPlane(g, padded);
+        plane = pad.size();
         wide = wideColumns(g, paddedStrides);
         int taps = g.taps();
         rows = new int[g.i() * taps];
@@ -98,9 +96,10 @@ final class ConvShiftedPlan implements ConvPlan {
                       boolean parallelGemm) {
         int nOut = tile / g.groups(), group = tile % g.groups();
         int xp = base, wideOut = xp + g.i() * plane, gemmScratch = wideOut + g.og() * wide;
+        int[] u = new int[g.rank()];
         for (int ii = 0; ii < g.i(); ii++) {
             int src = lo + (g.lhsBatch(group, nOut) * g.c() + g.lhsFeature(group, ii)) * g.inPositions();
-            padPlane(lhs, src, scratch, xp + ii * plane);
+            pad.copy(lhs, src, scratch, xp + ii * plane, u);
         }
         int depth = g.depth();
         Sgemm.gemmRowTable(g.og(), wide, depth, rhs, ro + group * g.og() * depth, depth, 1, scratch, xp, rows, 0,
@@ -109,33 +108,6 @@ final class ConvShiftedPlan implements ConvPlan {
         for (int o = 0; o < g.og(); o++) {
             int dst = oo + (nOut * g.o() + group * g.og() + o) * positions;
             copyValid(scratch, wideOut + o * wide, out, dst);
-        }
-    }
-
-    /** Copies one input plane into the zero-padded buffer (negative padding crops). */
-    private void padPlane(float[] lhs, int src, float[] dst, int d) {
-        int r = g.rank(), last = r - 1;
-        int width = padded[last], rowsCount = plane / Math.max(1, width);
-        int lead = g.padLow()[last];
-        int from = Math.max(0, lead), to = Math.min(width, g.in()[last] + lead);
-        int[] u = new int[r];
-        for (int row = 0; row < rowsCount; row++) {
-            int rowStart = d + row * width;
-            Im2col.unravel(row * width, padded, u);
-            int s = src;
-            boolean real = from < to;
-            for (int x = 0; x < last && real; x++) {
-                int pos = u[x] - g.padLow()[x];
-                real = pos >= 0 && pos < g.in()[x];
-                s += pos * inStrides[x];
-            }
-            if (!real) {
-                Arrays.fill(dst, rowStart, rowStart + width, 0f);
-                continue;
-            }
-            Arrays.fill(dst, rowStart, rowStart + from, 0f);
-            System.arraycopy(lhs, s + from - lead, dst, rowStart + from, to - from);
-            Arrays.fill(dst, rowStart + to, rowStart + width, 0f);
         }
     }
 
