@@ -8,9 +8,10 @@ import java.util.Arrays;
  * output = one kernel's taps), also in its per-example form (feature groups = batch).
  *
  * <p>Each output {@code (n', o, q)} is a sum over input features i of a dot product along the
- * kernel taps of rhs row {@code (o, i)} with the lhs plane shifted to q. With no dilation, the
- * taps of a row run contiguously once the rhs row is laid out on the padded input grid ("wide":
- * {@code (k-1)} zero columns after each kernel row, length rounded up to whole vectors), so
+ * kernel taps of rhs row {@code (o, i)} with the lhs plane shifted to q. The taps of a row run
+ * contiguously once the rhs row is laid out on the padded input grid ("wide": a few zero columns
+ * after each kernel row, length rounded up to whole vectors; with rhs dilation d the padded
+ * input is split into d polyphase planes, see {@link PaddedPlane}), so
  * {@link DotKernels#dot4x3} reads the widened rhs and a zero-padded copy of the lhs plane in
  * place, vectorised along the taps: no im2col at all. Input features are taken in chunks (both
  * copies stay cache-sized), tiles are (group, examples, output features) spread over the lanes.
@@ -37,15 +38,9 @@ final class ConvDotPlan implements ConvPlan {
 
     ConvDotPlan(ConvGeometry g) {
         this.g = g;
-        int d = g.rank();
-        int[] padded = new int[d];
-        for (int s = 0; s < d; s++) {
-            padded[s] = (g.out()[s] - 1) * g.stride()[s] + g.k()[s];
-        }
-        pad = new PaddedPlane(g, padded);
-        int[] ps = Permute.rowMajorStrides(padded);
-        tapAt = offsets(g.k(), ps, null);
-        colAt = offsets(g.out(), ps, g.stride());
+        pad = new PaddedPlane(g, PaddedPlane.extent(g), g.rhsDilation());
+        tapAt = taps(g.k(), pad.subStrides());
+        colAt = columns(g, pad);
         int wide = tapAt[tapAt.length - 1] + 1;
         kp = (wide + DotKernels.L - 1) / DotKernels.L * DotKernels.L;
         planeStride = pad.size() + DotKernels.L;
@@ -62,24 +57,48 @@ final class ConvDotPlan implements ConvPlan {
         laneSize = featuresPerTile * featuresPerChunk * kp + examplesPerTile * featuresPerChunk * planeStride;
     }
 
-    /** Flat padded-grid offsets of every index of {@code dims}, scaled per dim by {@code scale} (or 1). */
-    private static int[] offsets(int[] dims, int[] paddedStrides, int[] scale) {
-        int n = ConvGeometry.product(dims);
-        int[] at = new int[n], idx = new int[dims.length];
+    /** Offset of each kernel tap inside a phase plane: the taps run contiguously there. */
+    private static int[] taps(int[] k, int[] subStrides) {
+        int n = ConvGeometry.product(k);
+        int[] at = new int[n], idx = new int[k.length];
         for (int x = 0; x < n; x++) {
-            Im2col.unravel(x, dims, idx);
+            Im2col.unravel(x, k, idx);
             int off = 0;
-            for (int s = 0; s < dims.length; s++) {
-                off += idx[s] * (scale == null ? 1 : scale[s]) * paddedStrides[s];
+            for (int s = 0; s < k.length; s++) {
+                off += idx[s] * subStrides[s];
             }
             at[x] = off;
         }
         return at;
     }
 
-    /** Worth using: no dilation, and kernel rows long enough to fill vectors. */
+    /** Offset of the window of each output position q: padded coordinate {@code q*stride}, phase and all. */
+    private static int[] columns(ConvGeometry g, PaddedPlane pad) {
+        int n = g.outPositions();
+        int[] at = new int[n], idx = new int[g.rank()];
+        for (int x = 0; x < n; x++) {
+            Im2col.unravel(x, g.out(), idx);
+            int off = 0;
+            for (int s = 0; s < g.rank(); s++) {
+                off += pad.dimOffset(s, idx[s] * g.stride()[s]);
+            }
+            at[x] = off;
+        }
+        return at;
+    }
+
+    /**
+     * Worth using: no lhs dilation, a kernel at least as big as the output, and widened kernel
+     * rows at least half real taps.
+     */
     static boolean suits(ConvGeometry g) {
-        return ConvKernel.undilated(g) && g.taps() >= g.outPositions() && g.k()[g.rank() - 1] >= DotKernels.L / 2;
+        if (!ConvKernel.lhsUndilated(g) || g.taps() < g.outPositions()) {
+            return false;
+        }
+        PaddedPlane pad = new PaddedPlane(g, PaddedPlane.extent(g), g.rhsDilation());
+        int[] at = taps(g.k(), pad.subStrides());
+        int wide = at[at.length - 1] + 1;
+        return 2L * g.taps() >= wide;
     }
 
     @Override

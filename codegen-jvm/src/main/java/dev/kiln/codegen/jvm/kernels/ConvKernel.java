@@ -14,12 +14,12 @@ import java.util.List;
  *
  * <p>f32 picks a plan by shape:
  * <ul>
- * <li>{@link ConvShiftedPlan}: unit strides, no lhs dilation, little junk on the padded grid (the
- *     forward convolutions of the CIFAR CNN and their input gradients): implicit im2col, the GEMM
- *     reading shifted views of a padded copy of the input;
- * <li>{@link ConvDotPlan}: no dilation, a kernel at least as big as the output (the kernel
- *     gradients of the CIFAR CNN, per-example or not): inner products along the kernel taps,
- *     reading a widened kernel and a padded input in place;
+ * <li>{@link ConvShiftedPlan}: no lhs dilation, little junk on the padded grid (the forward
+ *     convolutions of both CNNs, the input gradients of unit-stride ones): implicit im2col, the
+ *     GEMM reading shifted views of a padded (polyphase for strides) copy of the input;
+ * <li>{@link ConvDotPlan}: no lhs dilation, a kernel at least as big as the output (the kernel
+ *     gradients, per-example or not): inner products along the kernel taps, reading a widened
+ *     kernel and a padded (polyphase for rhs dilation) input in place;
  * <li>{@link ConvIm2colPlan}: everything else (strided and lhs-dilated convolutions, kernel
  *     gradients): explicit im2col + GEMM, tiled over groups and columns, depth split across
  *     lanes when tiles are few.
@@ -64,18 +64,17 @@ public final class ConvKernel {
             return all;
         }
         all.add(new ConvKernel(g, lhs, new ConvIm2colPlan(g, ConvTables.of(g))));
-        if (shiftable(g)) {
+        if (lhsUndilated(g)) {
             all.add(new ConvKernel(g, lhs, new ConvShiftedPlan(g)));
-        }
-        if (undilated(g)) {
             all.add(new ConvKernel(g, lhs, new ConvDotPlan(g)));
         }
         return all;
     }
 
-    static boolean undilated(ConvGeometry g) {
+    /** No lhs dilation: the implicit-im2col plans read shifted views of a padded (polyphase) input. */
+    static boolean lhsUndilated(ConvGeometry g) {
         for (int s = 0; s < g.rank(); s++) {
-            if (g.rhsDilation()[s] != 1 || g.lhsDilation()[s] != 1) {
+            if (g.lhsDilation()[s] != 1) {
                 return false;
             }
         }
@@ -86,23 +85,10 @@ public final class ConvKernel {
         if (ConvDotPlan.suits(g)) {
             return new ConvDotPlan(g);
         }
-        if (shiftable(g) && ConvShiftedPlan.junkRatio(g) <= MAX_JUNK) {
+        if (lhsUndilated(g) && ConvShiftedPlan.junkRatio(g) <= MAX_JUNK) {
             return new ConvShiftedPlan(g);
         }
         return new ConvIm2colPlan(g, tables);
-    }
-
-    /** Unit strides and no lhs dilation: every im2col row is a shifted view of the padded input. */
-    static boolean shiftable(ConvGeometry g) {
-        if (g.rank() == 0) {
-            return false;
-        }
-        for (int s = 0; s < g.rank(); s++) {
-            if (g.stride()[s] != 1 || g.lhsDilation()[s] != 1) {
-                return false;
-            }
-        }
-        return true;
     }
 
     public TensorType outType() {

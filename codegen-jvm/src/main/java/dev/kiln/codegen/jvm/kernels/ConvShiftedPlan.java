@@ -1,20 +1,20 @@
 package dev.kiln.codegen.jvm.kernels;
 
 /**
- * The f32 convolution with unit strides and no lhs dilation (forward convolutions and their
- * input gradients in the paper's CNNs) as an implicit im2col: the input planes of an example are
+ * The f32 convolution without lhs dilation (forward convolutions and the input gradients of
+ * unit-stride ones in the paper's CNNs) as an implicit im2col: the input planes of an example are
  * copied once into a zero-padded buffer, and then row {@code (i, t)} of the im2col matrix is that
  * padded plane shifted by tap t, so the GEMM reads it in place through a row table
- * ({@link Sgemm#gemmRowTable}) instead of materialising {@code taps} copies.
+ * ({@link Sgemm#gemmRowTable}) instead of materialising {@code taps} copies. Strided convolutions
+ * split the buffer into polyphase planes ({@link PaddedPlane}) so the rows stay contiguous.
  *
- * <p>The output is computed on the padded grid ("wide" rows: each output row followed by
- * {@code (k-1)*rhsDilation} junk columns) and its valid part copied out; the planner uses this
- * only where the junk is a small fraction.
+ * <p>The output is computed on the padded grid ("wide" rows: each output row followed by a few
+ * junk columns) and its valid part copied out; the planner uses this only where the junk is a
+ * small fraction.
  */
 final class ConvShiftedPlan implements ConvPlan {
     private final ConvGeometry g;
-    /** Padded extent read along each spatial dim: out + (k-1)*rhsDilation. */
-    private final int[] padded;
+    /** Strides of the output grid inside a (phase) plane of the padded buffer. */
     private final int[] paddedStrides;
     private final int plane;
     /** Columns of the wide output: flat padded index of the last valid output position, plus one. */
@@ -28,21 +28,18 @@ final class ConvShiftedPlan implements ConvPlan {
     ConvShiftedPlan(ConvGeometry g) {
         this.g = g;
         int d = g.rank();
-        padded = new int[d];
-        for (int s = 0; s < d; s++) {
-            padded[s] = g.out()[s] + (g.k()[s] - 1) * g.rhsDilation()[s];
-        }
-        paddedStrides = Permute.rowMajorStrides(padded);
-        pad = new PaddedPlane(g, padded);
+        pad = new PaddedPlane(g, PaddedPlane.extent(g), g.stride());
         plane = pad.size();
+        paddedStrides = pad.subStrides();
         wide = wideColumns(g, paddedStrides);
         int taps = g.taps();
         rows = new int[g.i() * taps];
+        int[] ti = new int[d];
         for (int t = 0; t < taps; t++) {
-            int[] ti = Im2col.unravel(t, g.k());
+            Im2col.unravel(t, g.k(), ti);
             int off = 0;
             for (int s = 0; s < d; s++) {
-                off += ti[s] * g.rhsDilation()[s] * paddedStrides[s];
+                off += pad.dimOffset(s, ti[s] * g.rhsDilation()[s]);
             }
             for (int ii = 0; ii < g.i(); ii++) {
                 rows[ii * taps + t] = ii * plane + off;
@@ -53,21 +50,22 @@ final class ConvShiftedPlan implements ConvPlan {
         laneSize = g.i() * plane + g.og() * wide + Sgemm.rowTableScratchFloats(g.depth(), !overTiles);
     }
 
-    static int wideColumns(ConvGeometry g, int[] paddedStrides) {
+    /** Columns of the wide output: the flat sub-grid index of the last output position, plus one. */
+    static int wideColumns(ConvGeometry g, int[] subStrides) {
         int w = 1;
         for (int s = 0; s < g.rank(); s++) {
-            w += (g.out()[s] - 1) * paddedStrides[s];
+            w += (g.out()[s] - 1) * subStrides[s];
         }
         return w;
     }
 
     /** Output columns computed per real output position (1 = no junk). */
     static double junkRatio(ConvGeometry g) {
-        int[] padded = new int[g.rank()];
+        int[] sub = PaddedPlane.extent(g);
         for (int s = 0; s < g.rank(); s++) {
-            padded[s] = g.out()[s] + (g.k()[s] - 1) * g.rhsDilation()[s];
+            sub[s] = (sub[s] + g.stride()[s] - 1) / g.stride()[s];
         }
-        return wideColumns(g, Permute.rowMajorStrides(padded)) / (double) Math.max(1, g.outPositions());
+        return wideColumns(g, Permute.rowMajorStrides(sub)) / (double) Math.max(1, g.outPositions());
     }
 
     @Override
