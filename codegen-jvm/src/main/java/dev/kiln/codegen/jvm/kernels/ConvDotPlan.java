@@ -38,7 +38,7 @@ final class ConvDotPlan implements ConvPlan {
 
     ConvDotPlan(ConvGeometry g) {
         this.g = g;
-        pad = new PaddedPlane(g, PaddedPlane.extent(g), g.rhsDilation());
+        pad = new PaddedPlane(g, PaddedPlane.extent(g), g.rhsDilation(), g.padLow());
         tapAt = taps(g.k(), pad.subStrides());
         colAt = columns(g, pad);
         int wide = tapAt[tapAt.length - 1] + 1;
@@ -95,7 +95,7 @@ final class ConvDotPlan implements ConvPlan {
         if (!ConvKernel.lhsUndilated(g) || g.taps() < g.outPositions()) {
             return false;
         }
-        PaddedPlane pad = new PaddedPlane(g, PaddedPlane.extent(g), g.rhsDilation());
+        PaddedPlane pad = new PaddedPlane(g, PaddedPlane.extent(g), g.rhsDilation(), g.padLow());
         int[] at = taps(g.k(), pad.subStrides());
         int wide = at[at.length - 1] + 1;
         return 2L * g.taps() >= wide;

@@ -14,14 +14,14 @@ import java.util.List;
  *
  * <p>f32 picks a plan by shape:
  * <ul>
- * <li>{@link ConvShiftedPlan}: no lhs dilation, little junk on the padded grid (the forward
- *     convolutions of both CNNs, the input gradients of unit-stride ones): implicit im2col, the
- *     GEMM reading shifted views of a padded (polyphase for strides) copy of the input;
+ * <li>{@link ConvShiftedPlan}: little junk on the padded grid (the forward convolutions of both
+ *     CNNs and their input gradients): implicit im2col, the GEMM reading shifted views of a
+ *     padded (polyphase for strides) copy of the input, lhs dilation split into output phases;
  * <li>{@link ConvDotPlan}: no lhs dilation, a kernel at least as big as the output (the kernel
  *     gradients, per-example or not): inner products along the kernel taps, reading a widened
  *     kernel and a padded (polyphase for rhs dilation) input in place;
- * <li>{@link ConvIm2colPlan}: everything else (strided and lhs-dilated convolutions, kernel
- *     gradients): explicit im2col + GEMM, tiled over groups and columns, depth split across
+ * <li>{@link ConvIm2colPlan}: everything else (small kernels with small outputs, lhs dilation
+ *     with strides): explicit im2col + GEMM, tiled over groups and columns, depth split across
  *     lanes when tiles are few.
  * </ul>
  * f64 runs the direct loop ({@link ConvDirect}): correct, parallel over output maps, no scratch.
@@ -64,8 +64,11 @@ public final class ConvKernel {
             return all;
         }
         all.add(new ConvKernel(g, lhs, new ConvIm2colPlan(g, ConvTables.of(g))));
+        ConvShiftedPlan shifted = ConvShiftedPlan.of(g);
+        if (shifted != null) {
+            all.add(new ConvKernel(g, lhs, shifted));
+        }
         if (lhsUndilated(g)) {
-            all.add(new ConvKernel(g, lhs, new ConvShiftedPlan(g)));
             all.add(new ConvKernel(g, lhs, new ConvDotPlan(g)));
         }
         return all;
@@ -85,8 +88,9 @@ public final class ConvKernel {
         if (ConvDotPlan.suits(g)) {
             return new ConvDotPlan(g);
         }
-        if (lhsUndilated(g) && ConvShiftedPlan.junkRatio(g) <= MAX_JUNK) {
-            return new ConvShiftedPlan(g);
+        ConvShiftedPlan shifted = ConvShiftedPlan.of(g);
+        if (shifted != null && shifted.junkRatio() <= MAX_JUNK) {
+            return shifted;
         }
         return new ConvIm2colPlan(g, tables);
     }

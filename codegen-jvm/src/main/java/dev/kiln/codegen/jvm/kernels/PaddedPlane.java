@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Copies one lhs feature plane of a convolution into a zero-padded buffer (padded coordinate
- * {@code u} holds input coordinate {@code u - padLow}, zero outside the input; negative padding
+ * {@code u} holds input coordinate {@code u - lead}, zero outside the input; a negative lead
  * crops), so the implicit-im2col plans read shifted views of it with no bounds checks.
  *
  * <p>With a split factor f per dim the buffer is polyphase: coordinate u lives in phase plane
@@ -23,10 +23,13 @@ final class PaddedPlane {
     private final int subSize;
     private final int size;
     private final int[] inStrides;
+    private final int[] lead;
     private final boolean plain;
 
-    PaddedPlane(ConvGeometry g, int[] padded, int[] factor) {
+    /** A buffer of extent {@code padded}, split by {@code factor}, input shifted by {@code lead}. */
+    PaddedPlane(ConvGeometry g, int[] padded, int[] factor, int[] lead) {
         this.g = g;
+        this.lead = lead.clone();
         this.padded = padded.clone();
         this.factor = factor.clone();
         int r = padded.length;
@@ -75,14 +78,14 @@ final class PaddedPlane {
         }
         int r = g.rank(), last = r - 1;
         int width = padded[last], rows = ConvGeometry.product(padded) / Math.max(1, width);
-        int lead = g.padLow()[last];
-        int from = Math.max(0, lead), to = Math.min(width, g.in()[last] + lead);
+        int lastLead = lead[last];
+        int from = Math.max(0, lastLead), to = Math.min(width, g.in()[last] + lastLead);
         for (int row = 0; row < rows; row++) {
             Im2col.unravel(row * width, padded, u);
             int s = src, rowOff = d;
             boolean real = from < to;
             for (int x = 0; x < last; x++) {
-                int pos = u[x] - g.padLow()[x];
+                int pos = u[x] - lead[x];
                 real &= pos >= 0 && pos < g.in()[x];
                 s += pos * inStrides[x];
                 rowOff += dimOffset(x, u[x]);
@@ -93,11 +96,11 @@ final class PaddedPlane {
                     continue;
                 }
                 Arrays.fill(dst, rowOff, rowOff + from, 0f);
-                System.arraycopy(lhs, s + from - lead, dst, rowOff + from, to - from);
+                System.arraycopy(lhs, s + from - lastLead, dst, rowOff + from, to - from);
                 Arrays.fill(dst, rowOff + to, rowOff + width, 0f);
             } else if (real) {
                 for (int x = from; x < to; x++) {
-                    dst[rowOff + dimOffset(last, x)] = lhs[s + x - lead];
+                    dst[rowOff + dimOffset(last, x)] = lhs[s + x - lastLead];
                 }
             }
         }
