@@ -38,6 +38,9 @@ public final class KernelBenchmark {
             gemm(32, 1024, 288, false, false);
             gemm(400, 100, 256, false, false);
         }
+        if (what.equals("pool") || what.equals("all")) {
+            pool();
+        }
         if (what.equals("edges")) {
             gemm(32, 352, 288, false, false);
             gemm(32, 342, 288, false, false);
@@ -71,6 +74,47 @@ public final class KernelBenchmark {
             conv("per-example kernel grad 16->32 (groups=B)",
                     new ConvGeneralDilated(Ints.of(1, 1), Ints.of(0, 0), Ints.of(-1, -1), Ints.of(1, 1), Ints.of(2, 2), b, 1),
                     f32(16, b, 13, 13), f32(b * 32, 1, 5, 5));
+        }
+    }
+
+    /** The cost of handing a job to the pool: an empty two-chunk parallelFor, median of many. */
+    static void pool() {
+        int reps = 20000;
+        long[] t = new long[reps];
+        java.util.concurrent.atomic.AtomicInteger sink = new java.util.concurrent.atomic.AtomicInteger();
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < reps; i++) {
+                long t0 = System.nanoTime();
+                Parallel.parallelFor(2, 1, (lane, from, to) -> sink.addAndGet(to - from));
+                t[i] = System.nanoTime() - t0;
+            }
+        }
+        java.util.Arrays.sort(t);
+        System.out.printf(Locale.ROOT, "parallelFor dispatch+join (2 chunks, empty body): median %.1f us, p90 %.1f us%n",
+                t[reps / 2] / 1e3, t[reps * 9 / 10] / 1e3);
+        // two chunks of busy work each: how much of the ideal 2x does the pool deliver?
+        for (long micros : new long[] {2, 5, 10, 20, 50, 200}) {
+            int n = (int) Math.max(50, 20000 / micros);
+            long[] par = new long[n], ser = new long[n];
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                Parallel.parallelFor(2, 1, (lane, from, to) -> spin(micros * (to - from)));
+                par[i] = System.nanoTime() - t0;
+                t0 = System.nanoTime();
+                spin(2 * micros);
+                ser[i] = System.nanoTime() - t0;
+            }
+            java.util.Arrays.sort(par);
+            java.util.Arrays.sort(ser);
+            System.out.printf(Locale.ROOT, "  2 x %3d us of work: serial %.1f us, parallelFor median %.1f us (speedup %.2f)%n",
+                    micros, ser[n / 2] / 1e3, par[n / 2] / 1e3, ser[n / 2] / (double) par[n / 2]);
+        }
+    }
+
+    private static void spin(long micros) {
+        long end = System.nanoTime() + micros * 1000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
         }
     }
 
