@@ -4,6 +4,7 @@ import dev.kiln.ir.DType;
 import dev.kiln.ir.Ints;
 import dev.kiln.ir.TensorType;
 import dev.kiln.ir.prim.ConvGeneralDilated;
+import dev.kiln.ir.prim.DotGeneral;
 import java.util.Locale;
 import java.util.Random;
 
@@ -37,6 +38,22 @@ public final class KernelBenchmark {
             gemm(32, 1024, 27, false, false);
             gemm(32, 1024, 288, false, false);
             gemm(400, 100, 256, false, false);
+        }
+        if (what.equals("dot") || what.equals("all")) {
+            int b = 128;
+            System.out.println("-- dot_general of the paper models, batch " + b);
+            DotGeneral xwT = new DotGeneral(Ints.of(1), Ints.of(1), Ints.empty(), Ints.empty());
+            dot("logistic forward x.W^T", xwT, f32(b, 104), f32(2, 104));
+            dot("FFNN forward x.W^T", xwT, f32(b, 104), f32(50, 104));
+            dot("FFNN weight grad g^T.x", new DotGeneral(Ints.of(0), Ints.of(0), Ints.empty(), Ints.empty()),
+                    f32(b, 50), f32(b, 104));
+            DotGeneral perExample = new DotGeneral(Ints.of(2), Ints.of(1), Ints.of(0), Ints.of(0));
+            dot("per-example outer products (K=1)", perExample, f32(b, 50, 1), f32(b, 1, 104));
+            dot("per-example outer products (K=1)", perExample, f32(b, 2, 1), f32(b, 1, 50));
+            dot("per-example grads over time [B,T,out]^T[B,T,in]",
+                    new DotGeneral(Ints.of(1), Ints.of(1), Ints.of(0), Ints.of(0)), f32(b, 256, 400), f32(b, 256, 100));
+            dot("LSTM step x.W^T", xwT, f32(b, 100), f32(400, 100));
+            dot("matmul 512^3", DotGeneral.matmul(), f32(512, 512), f32(512, 512));
         }
         if (what.equals("pool") || what.equals("all")) {
             pool();
@@ -116,6 +133,25 @@ public final class KernelBenchmark {
         while (System.nanoTime() < end) {
             Thread.onSpinWait();
         }
+    }
+
+    static void dot(String name, DotGeneral p, TensorType lhs, TensorType rhs) {
+        Random rnd = new Random(1);
+        DotGeneralKernel kernel = DotGeneralKernel.prepare(p, lhs, rhs);
+        float[] l = randomArray(lhs.numel(), rnd), r = randomArray(rhs.numel(), rnd);
+        float[] out = new float[kernel.outType().numel()], scratch = new float[kernel.scratchSize()];
+        double flops = 2.0 * kernel.outType().numel() * contractSize(p, lhs);
+        double best = time(() -> kernel.run(l, 0, r, 0, out, 0, scratch, 0), flops);
+        System.out.printf(Locale.ROOT, "dot  %-52s %s x %s: %6.1f GFLOP/s %8.3f ms%n", name, lhs, rhs, best,
+                flops / best / 1e6);
+    }
+
+    private static long contractSize(DotGeneral p, TensorType lhs) {
+        long k = 1;
+        for (int i = 0; i < p.lhsContract().size(); i++) {
+            k *= lhs.dim(p.lhsContract().get(i));
+        }
+        return k;
     }
 
     static TensorType f32(int... dims) {
