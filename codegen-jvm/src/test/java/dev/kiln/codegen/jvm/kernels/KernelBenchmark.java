@@ -5,6 +5,11 @@ import dev.kiln.ir.Ints;
 import dev.kiln.ir.TensorType;
 import dev.kiln.ir.prim.ConvGeneralDilated;
 import dev.kiln.ir.prim.DotGeneral;
+import dev.kiln.ir.prim.Gather;
+import dev.kiln.ir.prim.ReduceWindow;
+import dev.kiln.ir.prim.ScatterAdd;
+import dev.kiln.ir.prim.SelectAndScatterAdd;
+import dev.kiln.ir.prim.WindowKind;
 import java.util.Locale;
 import java.util.Random;
 
@@ -54,6 +59,13 @@ public final class KernelBenchmark {
                     new DotGeneral(Ints.of(1), Ints.of(1), Ints.of(0), Ints.of(0)), f32(b, 256, 400), f32(b, 256, 100));
             dot("LSTM step x.W^T", xwT, f32(b, 100), f32(400, 100));
             dot("matmul 512^3", DotGeneral.matmul(), f32(512, 512), f32(512, 512));
+        }
+        if (what.equals("window") || what.equals("all")) {
+            System.out.println("-- pooling and indexing of the paper models, batch 128 (GB/s of operand read)");
+            window("MNIST MaxPool(2, stride 1)", WindowKind.MAX, f32(128, 16, 14, 14), 1);
+            window("CIFAR AvgPool 2 (sum, stride 2)", WindowKind.SUM, f32(128, 32, 32, 32), 2);
+            selectAndScatter("MNIST MaxPool(2, stride 1) gradient", f32(128, 16, 14, 14), 1);
+            embedding();
         }
         if (what.equals("pool") || what.equals("all")) {
             pool();
@@ -152,6 +164,48 @@ public final class KernelBenchmark {
             k *= lhs.dim(p.lhsContract().get(i));
         }
         return k;
+    }
+
+    static void window(String name, WindowKind kind, TensorType x, int stride) {
+        ReduceWindow p = new ReduceWindow(kind, Ints.of(1, 1, 2, 2), Ints.of(1, 1, stride, stride), Ints.filled(4, 0),
+                Ints.filled(4, 0));
+        ReduceWindowKernel k = ReduceWindowKernel.prepare(p, x);
+        float[] in = randomArray(x.numel(), new Random(1)), out = new float[k.outType().numel()];
+        double bytes = 4.0 * x.numel();
+        double best = time(() -> k.run(in, 0, out, 0), bytes);
+        System.out.printf(Locale.ROOT, "pool %-52s %s: %6.1f GB/s %8.3f ms%n", name, x, best, bytes / best / 1e6);
+    }
+
+    static void selectAndScatter(String name, TensorType x, int stride) {
+        SelectAndScatterAdd p = new SelectAndScatterAdd(Ints.of(1, 1, 2, 2), Ints.of(1, 1, stride, stride),
+                Ints.filled(4, 0), Ints.filled(4, 0));
+        TensorType src = ReduceWindowKernel.prepare(new ReduceWindow(WindowKind.MAX, p.windowDims(), p.strides(),
+                p.padLow(), p.padHigh()), x).outType();
+        SelectAndScatterAddKernel k = SelectAndScatterAddKernel.prepare(p, src, x);
+        float[] in = randomArray(x.numel(), new Random(1)), s = randomArray(src.numel(), new Random(2));
+        float[] out = new float[x.numel()];
+        double bytes = 4.0 * x.numel();
+        double best = time(() -> k.run(s, 0, in, 0, out, 0), bytes);
+        System.out.printf(Locale.ROOT, "pool %-52s %s: %6.1f GB/s %8.3f ms%n", name, x, best, bytes / best / 1e6);
+    }
+
+    /** The embedding model's lookup and its per-example gradient (scatter_add with a batch dim). */
+    static void embedding() {
+        TensorType table = f32(10004, 16), tokens = TensorType.of(DType.I32, 128, 256);
+        IndexKernels.Plan g = IndexKernels.prepareGather(new Gather(0), table, tokens);
+        float[] t = randomArray(table.numel(), new Random(1)), out = new float[g.out().numel()];
+        int[] idx = new Random(2).ints(tokens.numel(), 0, 10004).toArray();
+        double bytes = 4.0 * out.length;
+        double best = time(() -> IndexKernels.gather(g, t, 0, idx, 0, out, 0), bytes);
+        System.out.printf(Locale.ROOT, "idx  %-52s %s: %6.1f GB/s %8.3f ms%n", "embedding gather", g.out(), best,
+                bytes / best / 1e6);
+        TensorType perExample = f32(128, 10004, 16);
+        IndexKernels.Plan s = IndexKernels.prepareScatterAdd(new ScatterAdd(1), perExample, tokens, g.out());
+        float[] zeros = new float[perExample.numel()], grad = new float[perExample.numel()];
+        double sBytes = 4.0 * perExample.numel();
+        double sBest = time(() -> IndexKernels.scatterAdd(s, zeros, 0, idx, 0, out, 0, grad, 0), sBytes);
+        System.out.printf(Locale.ROOT, "idx  %-52s %s: %6.1f GB/s %8.3f ms%n", "per-example embedding gradient",
+                perExample, sBest, sBytes / sBest / 1e6);
     }
 
     static TensorType f32(int... dims) {
