@@ -67,6 +67,11 @@ public final class KernelBenchmark {
             selectAndScatter("MNIST MaxPool(2, stride 1) gradient", f32(128, 16, 14, 14), 1);
             embedding();
         }
+        if (what.equals("f64") || what.equals("all")) {
+            System.out.println("-- f64 paths (correctness first)");
+            f64Conv(conv2d(1, 1, 1, 1, 1, 1), TensorType.of(DType.F64, 16, 32, 32, 32), TensorType.of(DType.F64, 32, 32, 3, 3));
+            f64Dot(TensorType.of(DType.F64, 256, 256), TensorType.of(DType.F64, 256, 256));
+        }
         if (what.equals("pool") || what.equals("all")) {
             pool();
         }
@@ -206,6 +211,26 @@ public final class KernelBenchmark {
         double sBest = time(() -> IndexKernels.scatterAdd(s, zeros, 0, idx, 0, out, 0, grad, 0), sBytes);
         System.out.printf(Locale.ROOT, "idx  %-52s %s: %6.1f GB/s %8.3f ms%n", "per-example embedding gradient",
                 perExample, sBest, sBytes / sBest / 1e6);
+    }
+
+    static void f64Conv(ConvGeneralDilated p, TensorType lhs, TensorType rhs) {
+        Random rnd = new Random(1);
+        ConvKernel kernel = ConvKernel.prepare(p, lhs, rhs);
+        double[] l = rnd.doubles(lhs.numel()).toArray(), r = rnd.doubles(rhs.numel()).toArray();
+        double[] out = new double[kernel.outType().numel()];
+        double flops = ConvGeometry.of(p, lhs, rhs).flops();
+        double best = time(() -> kernel.run(l, 0, r, 0, out, 0), flops);
+        System.out.printf(Locale.ROOT, "f64  conv %s*%s: %6.1f GFLOP/s %8.2f ms%n", lhs, rhs, best, flops / best / 1e6);
+    }
+
+    static void f64Dot(TensorType lhs, TensorType rhs) {
+        Random rnd = new Random(1);
+        DotGeneralKernel kernel = DotGeneralKernel.prepare(DotGeneral.matmul(), lhs, rhs);
+        double[] l = rnd.doubles(lhs.numel()).toArray(), r = rnd.doubles(rhs.numel()).toArray();
+        double[] out = new double[kernel.outType().numel()], scratch = new double[kernel.scratchSize()];
+        double flops = 2.0 * kernel.outType().numel() * lhs.dim(1);
+        double best = time(() -> kernel.run(l, 0, r, 0, out, 0, scratch, 0), flops);
+        System.out.printf(Locale.ROOT, "f64  matmul %s x %s: %6.1f GFLOP/s %8.2f ms%n", lhs, rhs, best, flops / best / 1e6);
     }
 
     static TensorType f32(int... dims) {
