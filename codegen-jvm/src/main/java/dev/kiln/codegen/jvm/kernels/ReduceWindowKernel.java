@@ -54,7 +54,7 @@ public final class ReduceWindowKernel {
         expect(DType.F32);
         if (g.planar()) {
             int in = g.h() * g.w(), os = g.oh() * g.ow();
-            Parallel.parallelFor(g.planes(), Parallel.grainFor((long) os * g.wh() * g.ww() + 1), (lane, from, to) -> {
+            Parallel.parallelFor(g.planes(), Parallel.grainFor(4L * os * g.wh() * g.ww() + 1), (lane, from, to) -> {
                 for (int pl = from; pl < to; pl++) {
                     if (g.inner2x2()) {
                         plane2x2(x, xo + pl * in, out, oo + pl * os);

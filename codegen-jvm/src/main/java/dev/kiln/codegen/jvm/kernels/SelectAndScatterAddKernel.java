@@ -51,7 +51,7 @@ public final class SelectAndScatterAddKernel {
         Arrays.fill(out, oo, oo + outType.numel(), 0f);
         if (g.planar()) {
             int in = g.h() * g.w(), os = g.oh() * g.ow();
-            Parallel.parallelFor(g.planes(), Parallel.grainFor((long) os * g.wh() * g.ww() + 1), (lane, from, to) -> {
+            Parallel.parallelFor(g.planes(), Parallel.grainFor(4L * os * g.wh() * g.ww() + 1), (lane, from, to) -> {
                 float[] best = new float[g.ow()];
                 int[] at = new int[g.ow()];
                 for (int pl = from; pl < to; pl++) {

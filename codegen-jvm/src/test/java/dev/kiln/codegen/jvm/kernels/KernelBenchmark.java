@@ -23,8 +23,24 @@ import java.util.Random;
  *      dev.kiln.codegen.jvm.kernels.KernelBenchmark [gemm|conv|all]
  * </pre>
  *
- * Each figure is the best of several timed repetitions after warm-up; the machine is shared, so
- * run it a few times.
+ * Modes: {@code gemm}, {@code dot}, {@code conv}, {@code window}, {@code f64}, {@code pool} (the
+ * thread pool's dispatch cost) or {@code all}; {@code -Dbench.only=text} keeps the convolutions
+ * whose name contains the text; {@code -Dkiln.threads=1 -Dbench.cpu=true} times one thread by its
+ * CPU time, which a loaded shared machine disturbs much less than wall time. Each figure is the
+ * best of repeated runs after warm-up; run it a few times.
+ *
+ * <p>Figures from 2026-11-23 on the shared 2-core Zen 4 (load average 6-8 from other jobs; one
+ * thread, CPU time; GFLOP/s count useful flops, batch 128):
+ * <pre>
+ * gemm 512^3                         95-106   (2 threads, wall: 135-176 when a core was free)
+ * CIFAR fwd 3->32 / 32->32 / 64->64  42 / 69 / 72      (32->32 is also its input gradient)
+ * CIFAR kernel grad 3->32 / 32->32   57 / 65
+ * CIFAR per-example kernel grad      50 / 76            (feature_group_count = 128)
+ * MNIST fwd conv1 / conv2            36 / 23
+ * MNIST input grad conv2             4.0 ms  (was 21 ms with im2col over the dilation holes)
+ * MNIST kernel grad conv1 / conv2    39 / 19;  per-example 39 / 12
+ * dot: per-example grads over time [128,256,400]^T[128,256,100]  65;  512^3  103
+ * </pre>
  */
 public final class KernelBenchmark {
     private KernelBenchmark() {
