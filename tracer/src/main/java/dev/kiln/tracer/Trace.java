@@ -129,9 +129,15 @@ public final class Trace {
         return false;
     }
 
+    /** The error for using tracer {@code t} where its trace is not open (see {@link #escaped}). */
+    public static KilnException escapedError(Tensor t) {
+        return escaped(t, null);
+    }
+
     static KilnException escaped(Tensor t, String where) {
+        String when = t.trace().open ? "from another thread while it runs" : "after that trace ended";
         return new KilnException("trace", "a traced " + t.type() + " from " + t.trace().label()
-                + " was used " + (where == null ? "outside it" : "in " + where) + " after that trace ended",
+                + " was used " + (where == null ? "outside it" : "in " + where) + " " + when,
                 SourceLocation.ofCaller(),
                 "traced values live only while their function runs; return them from the function "
                         + "instead of storing them in fields or outer variables");
