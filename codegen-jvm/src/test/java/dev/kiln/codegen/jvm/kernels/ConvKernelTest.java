@@ -148,6 +148,19 @@ class ConvKernelTest {
     }
 
     @Test
+    void convWithNoInputFeaturesGivesZeros() {
+        ConvKernel k = ConvKernel.prepare(conv2d(1, 1, 1, 1, 1, 1, 1), TensorType.of(DType.F32, 2, 0, 5, 5),
+                TensorType.of(DType.F32, 3, 0, 3, 3));
+        float[] out = new float[k.outType().numel()];
+        java.util.Arrays.fill(out, Float.NaN);
+        k.run(new float[0], 0, new float[0], 0, out, 0, new float[k.scratchSize()], 0);
+        assertEquals(2 * 3 * 5 * 5, out.length);
+        for (float v : out) {
+            assertEquals(0f, v);
+        }
+    }
+
+    @Test
     void paperForwardConvsMatchDefinition() {
         // CIFAR10 first layer and MNIST first layer, small batch
         check(new Case(conv2d(1, 1, 1, 1, 1, 1, 1), TensorType.of(DType.F32, 3, 3, 32, 32),

@@ -201,6 +201,26 @@ class DotGeneralKernelTest {
         }
     }
 
+    @Test
+    void emptyContractionGivesZerosAndEmptyOperandsGiveEmptyResults() {
+        DotGeneralKernel k0 = DotGeneralKernel.prepare(DotGeneral.matmul(), TensorType.of(DType.F32, 3, 0),
+                TensorType.of(DType.F32, 0, 4));
+        float[] out = new float[12];
+        java.util.Arrays.fill(out, Float.NaN);
+        k0.run(new float[0], 0, new float[0], 0, out, 0, new float[k0.scratchSize()], 0);
+        assertArrayEquals(new float[12], out);
+        double[] out64 = new double[12];
+        java.util.Arrays.fill(out64, Double.NaN);
+        DotGeneralKernel.prepare(DotGeneral.matmul(), TensorType.of(DType.F64, 3, 0), TensorType.of(DType.F64, 0, 4))
+                .run(new double[0], 0, new double[0], 0, out64, 0, new double[0], 0);
+        assertArrayEquals(new double[12], out64);
+        DotGeneral batched = new DotGeneral(Ints.of(2), Ints.of(1), Ints.of(0), Ints.of(0));
+        DotGeneralKernel empty = DotGeneralKernel.prepare(batched, TensorType.of(DType.F32, 0, 5, 3),
+                TensorType.of(DType.F32, 0, 3, 2));
+        assertEquals(0, empty.outType().numel());
+        empty.run(new float[0], 0, new float[0], 0, new float[0], 0, new float[empty.scratchSize()], 0);
+    }
+
     static double[] toDouble(float[] x) {
         double[] d = new double[x.length];
         for (int i = 0; i < x.length; i++) {

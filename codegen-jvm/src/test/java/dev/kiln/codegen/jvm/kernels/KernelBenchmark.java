@@ -269,8 +269,8 @@ public final class KernelBenchmark {
         float[] out = new float[kernel.outType().numel()], scratch = new float[kernel.scratchSize()];
         double flops = ConvGeometry.of(p, lhs, rhs).flops();
         double best = time(() -> kernel.run(l, 0, r, 0, out, 0, scratch, 0), flops);
-        System.out.printf(Locale.ROOT, "conv %-52s %s*%s: %6.1f GFLOP/s %7.2f ms  [%s]%n", name, lhs, rhs, best,
-                flops / best / 1e6, kernel);
+        System.out.printf(Locale.ROOT, "conv %-52s %s*%s: %6.1f GFLOP/s %7.2f ms scratch %.1f MB [%s]%n", name, lhs, rhs,
+                best, flops / best / 1e6, kernel.scratchSize() * 4e-6, kernel);
     }
 
     static void gemm(int m, int n, int k, boolean transA, boolean parallel) {
