@@ -37,11 +37,13 @@ public final class SyntheticData {
         int classes = model.classes();
         float[] all = new float[n * classes];
         int per = x.size() / n;
-        for (int start = 0; start < n; start += CHUNK) {
-            int rows = Math.min(CHUNK, n - start);
-            Tensor xb = slice(x, start, rows, per);
+        int chunk = Math.min(CHUNK, n);
+        for (int start = 0; start < n; start += chunk) {
+            int rows = Math.min(chunk, n - start);
+            // The last chunk is zero-padded to the same size, so the teacher compiles once.
+            Tensor xb = slice(x, start, rows, chunk, per);
             float[] l = logits.apply(teacher, xb).astype(DType.F32).toFloatArray();
-            System.arraycopy(l, 0, all, start * classes, l.length);
+            System.arraycopy(l, 0, all, start * classes, rows * classes);
         }
         double[] mean = new double[classes];
         for (int i = 0; i < n; i++) {
@@ -92,9 +94,9 @@ public final class SyntheticData {
         return low.broadcastTo(n, c, h, BLOCK, w, BLOCK).reshape(shape).data();
     }
 
-    private static Tensor slice(ArrayData x, int start, int rows, int per) {
+    private static Tensor slice(ArrayData x, int start, int rows, int paddedRows, int per) {
         int[] d = x.shape().toArray();
-        d[0] = rows;
+        d[0] = paddedRows;
         ArrayData out = ArrayData.zeros(new TensorType(x.dtype(), dev.kiln.ir.Shape.of(d)));
         System.arraycopy(x.storage(), start * per, out.storage(), 0, rows * per);
         return Tensor.of(out);
