@@ -7,8 +7,11 @@ import dev.kiln.ir.buffers.CompiledPlan;
 import dev.kiln.ir.buffers.OutputBinding;
 import dev.kiln.ir.buffers.Placement;
 import dev.kiln.runtime.Executable;
+import dev.kiln.ir.DType;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A graph compiled to JVM kernels: runs the kernel schedule on a workspace from its pool and
@@ -29,7 +32,13 @@ public final class JvmExecutable implements Executable {
         this.steps = List.copyOf(steps);
         this.inputTypes = plan.optimized().inputTypes();
         this.constants = plan.optimized().constants().stream().map(c -> c.value()).toList();
-        this.pool = new Workspace.Pool(plan.buffers().arenaSizes());
+        Map<DType, Integer> scratch = new EnumMap<>(DType.class);
+        for (Step s : steps) {
+            if (s instanceof LibraryStep l && l.call().scratchSize() > 0) {
+                scratch.merge(l.call().scratchType(), l.call().scratchSize(), Math::max);
+            }
+        }
+        this.pool = new Workspace.Pool(plan.buffers().arenaSizes(), scratch);
     }
 
     /** The plan this executable runs: optimised graph, fusion, kernels, buffers. */

@@ -69,6 +69,7 @@ public final class Fuser {
     private final Map<Var, List<Group>> groupsOf = new IdentityHashMap<>();
     private final Map<Var, Group> home = new IdentityHashMap<>();
     private final List<PendingRefusal> refusals = new ArrayList<>();
+    private final DynamicOrder<Group> order = new DynamicOrder<>();
 
     private Fuser(Graph graph, boolean enabled) {
         this.graph = graph;
@@ -139,16 +140,13 @@ public final class Fuser {
             for (Group g : open) {
                 evals += evaluations(g, p.out(), true);
             }
-            if (!FusionCost.acceptRecompute(p.primitive(), evals)) {
-                sharedReason = FusionReason.RECOMPUTE_TOO_EXPENSIVE;
-                sharedDetail = String.format("%s would be computed %.1f times per element (cost %d each)",
-                        p.primitive().name(), evals, FusionCost.elementCost(p.primitive()));
-            } else if (joinAll(open, p)) {
+            if (FusionCost.acceptRecompute(p.primitive(), evals)) {
+                joinAll(open, p);
                 return;
-            } else {
-                sharedReason = FusionReason.WOULD_CREATE_CYCLE;
-                sharedDetail = "inlining it into kernels that also feed each other would make them wait on each other";
             }
+            sharedReason = FusionReason.RECOMPUTE_TOO_EXPENSIVE;
+            sharedDetail = String.format("%s would be computed %.1f times per element (cost %d each)",
+                    p.primitive().name(), evals, FusionCost.elementCost(p.primitive()));
         }
         // The value goes to memory: written by one consumer kernel of its shape, or by a kernel of its own.
         Group writer = null;
@@ -268,22 +266,29 @@ public final class Fuser {
 
     /** Whether every use of {@code v} in {@code g} reads it at the kernel's own index (element for element). */
     private boolean identityIn(Group g, Var v) {
-        if (!v.shape().equals(g.shape)) {
-            return false;
+        return identityIn(g, v, new IdentityHashMap<>());
+    }
+
+    private boolean identityIn(Group g, Var v, Map<Var, Boolean> memo) {
+        Boolean known = memo.get(v);
+        if (known != null) {
+            return known;
         }
+        boolean result = v.shape().equals(g.shape);
         for (Use u : uses.getOrDefault(v, List.of())) {
+            if (!result) {
+                break;
+            }
             Equation c = u.consumer();
             if (!g.has(c)) {
                 continue;
             }
-            if (g.root != null && c.out() == g.root.out()) {
-                return false;
-            }
-            if (!c.primitive().isElementwise() || !identityIn(g, c.out())) {
-                return false;
+            if ((g.root != null && c.out() == g.root.out()) || !c.primitive().isElementwise() || !identityIn(g, c.out(), memo)) {
+                result = false;
             }
         }
-        return true;
+        memo.put(v, result);
+        return result;
     }
 
     /**
@@ -291,6 +296,14 @@ public final class Fuser {
      * {@code v}'s uses by members of {@code g}, as if {@code v} were inlined there.
      */
     private double evaluations(Group g, Var v, boolean hypothetical) {
+        return evaluations(g, v, hypothetical, new IdentityHashMap<>());
+    }
+
+    private double evaluations(Group g, Var v, boolean hypothetical, Map<Var, Double> memo) {
+        Double known = memo.get(v);
+        if (known != null) {
+            return known;
+        }
         double e = g.outputs.contains(v) ? 1 : 0;
         for (Use u : uses.getOrDefault(v, List.of())) {
             Equation c = u.consumer();
@@ -303,10 +316,12 @@ public final class Fuser {
                 e += 1;
                 continue;
             }
-            double perConsumer = evaluations(g, c.out(), false);
+            double perConsumer = evaluations(g, c.out(), false, memo);
             e += perConsumer * readsPerElement(g, c, v);
         }
-        return hypothetical && e == 0 ? 1 : e;
+        double result = hypothetical && e == 0 ? 1 : e;
+        memo.put(v, result);
+        return result;
     }
 
     /** How often {@code consumer} evaluates each element of its operand {@code v}, per element it computes. */
@@ -335,6 +350,7 @@ public final class Fuser {
             g.root = eq;
         }
         groups.add(g);
+        order.addFirst(g);
         add(g, eq);
         g.outputs.add(eq.out());
         return g;
@@ -353,59 +369,71 @@ public final class Fuser {
         groupsOf.get(eq.out()).remove(g);
     }
 
-    /** Adds {@code eq} to {@code g} (writing its value when {@code materialize}) unless that makes a cycle. */
+    /**
+     * Adds {@code eq} to {@code g} (writing its value when {@code materialize}) unless that makes a
+     * cycle. Only a value newly written by {@code g} adds edges (from {@code g} to the kernels that
+     * read it); equations are placed consumers first, so {@code eq}'s operands have no writer yet.
+     */
     private boolean tryJoin(Group g, Equation eq, boolean materialize) {
         add(g, eq);
-        if (materialize) {
-            g.outputs.add(eq.out());
-            home.put(eq.out(), g);
-        }
-        if (acyclic()) {
+        if (!materialize) {
             return true;
         }
-        remove(g, eq);
-        home.remove(eq.out());
-        return false;
+        g.outputs.add(eq.out());
+        home.put(eq.out(), g);
+        for (Group reader : readersOf(eq.out(), g)) {
+            if (!order.addEdge(g, reader, this::successors, this::predecessors)) {
+                remove(g, eq);
+                home.remove(eq.out());
+                return false;
+            }
+        }
+        return true;
     }
 
-    private boolean joinAll(List<Group> gs, Equation eq) {
+    /** Inlining never adds an edge between kernels (see {@link #tryJoin}), so it cannot make a cycle. */
+    private void joinAll(List<Group> gs, Equation eq) {
         for (Group g : gs) {
             add(g, eq);
         }
-        if (acyclic()) {
-            return true;
-        }
-        for (Group g : gs) {
-            remove(g, eq);
-        }
-        return false;
     }
 
-    /** Whether the kernels, linked by the values they write and read, still form a DAG. */
-    private boolean acyclic() {
-        Map<Group, List<Group>> succ = dependencies();
-        Map<Group, Integer> state = new IdentityHashMap<>();
-        for (Group g : groups) {
-            if (!visit(g, succ, state)) {
-                return false;
+    /** The kernels other than {@code writer} that read {@code v} from memory. */
+    private List<Group> readersOf(Var v, Group writer) {
+        List<Group> out = new ArrayList<>();
+        for (Use u : uses.getOrDefault(v, List.of())) {
+            for (Group r : groupsOf.getOrDefault(u.consumer().out(), List.of())) {
+                if (r != writer && !r.members.contains(v) && !out.contains(r)) {
+                    out.add(r);
+                }
             }
         }
-        return true;
+        return out;
     }
 
-    private boolean visit(Group g, Map<Group, List<Group>> succ, Map<Group, Integer> state) {
-        Integer s = state.get(g);
-        if (s != null) {
-            return s == 2;
-        }
-        state.put(g, 1);
-        for (Group n : succ.getOrDefault(g, List.of())) {
-            if (!visit(n, succ, state)) {
-                return false;
+    /** The kernels reading a value {@code x} writes. */
+    private List<Group> successors(Group x) {
+        List<Group> out = new ArrayList<>();
+        for (Var v : x.outputs) {
+            for (Group r : readersOf(v, x)) {
+                if (!out.contains(r)) {
+                    out.add(r);
+                }
             }
         }
-        state.put(g, 2);
-        return true;
+        return out;
+    }
+
+    /** The kernels writing a value {@code x} reads. */
+    private List<Group> predecessors(Group x) {
+        List<Group> out = new ArrayList<>();
+        for (Var v : inputsOf(x)) {
+            Group h = home.get(v);
+            if (h != null && h != x && !out.contains(h)) {
+                out.add(h);
+            }
+        }
+        return out;
     }
 
     /** For each kernel, the kernels reading a value it writes. */
