@@ -19,7 +19,7 @@ import java.util.List;
  */
 final class PtxGemm {
     static final int TILE = 32, DEPTH = 16, SIDE = 16, PITCH = TILE + 1;
-    private static final int MAX_Z = 65535;
+    private static final int MAX_GRID_YZ = 65535;
 
     private PtxGemm() {
     }
@@ -107,11 +107,14 @@ final class PtxGemm {
         int bytes = PtxType.bytes(dt);
         Reg tx = k.special("%tid.x"), ty = k.special("%tid.y");
         Reg tid = b.tern(PtxType.B32, "mad.lo.s32", ty, SIDE, tx);
-        Reg n0 = b.mulInt(k.special("%ctaid.x"), TILE), m0 = b.mulInt(k.special("%ctaid.y"), TILE);
+        Reg n0 = b.mulInt(k.special("%ctaid.x"), TILE);
+        Reg tileY = k.special("%ctaid.y"), tilesY = k.special("%nctaid.y");
         Reg zero = b.mov(t, zero(t));
         Reg[] acc = {b.reg(t), b.reg(t), b.reg(t), b.reg(t)};
-        Reg bat = b.reg(PtxType.B32), k0 = b.reg(PtxType.B32), e = b.reg(PtxType.B32);
-        b.loop(bat, k.special("%ctaid.z"), batch, k.special("%nctaid.z"), () -> {
+        Reg bat = b.reg(PtxType.B32), k0 = b.reg(PtxType.B32), e = b.reg(PtxType.B32), mt = b.reg(PtxType.B32);
+        // The grid's y and z dimensions are limited to 65535: blocks stride over row tiles and batches.
+        b.loop(bat, k.special("%ctaid.z"), batch, k.special("%nctaid.z"), () -> b.loop(mt, tileY, ceil(m, TILE), tilesY, () -> {
+            Reg m0 = b.mulInt(mt, TILE);
             for (Reg c : acc) {
                 b.set(c, zero.toString());
             }
@@ -148,8 +151,8 @@ final class PtxGemm {
                     b.when(b.and(b.setp("lt.s32", row, m), b.setp("lt.s32", col, n)), () -> store.store(bat, row, col, c));
                 }
             }
-        });
-        int[] grid = {ceil(n, TILE), ceil(m, TILE), Math.min(batch, MAX_Z)};
+        }));
+        int[] grid = {ceil(n, TILE), Math.min(ceil(m, TILE), MAX_GRID_YZ), Math.min(batch, MAX_GRID_YZ)};
         return new PtxRendered(k, new PtxLaunch(k.name, grid, new int[]{SIDE, SIDE, 1}, k.blocks(), false));
     }
 

@@ -14,6 +14,7 @@ import dev.kiln.ir.KilnException;
 import dev.kiln.ir.Literal;
 import dev.kiln.ir.TensorType;
 import dev.kiln.ir.Var;
+import dev.kiln.ir.device.DeviceCase;
 import dev.kiln.ir.device.KernelCases;
 import dev.kiln.ir.interp.Interpreter;
 import dev.kiln.ir.prim.Binary;
@@ -93,6 +94,21 @@ class PtxBackendTest {
         List<ArrayData> expected = Interpreter.run(graph, List.of(in));
         for (int i = 0; i < expected.size(); i++) {
             assertTrue(expected.get(i).contentEquals(out.get(i)), "output " + i + ": " + out.get(i));
+        }
+    }
+
+    @Test
+    void kernelsStrideOverTheirWholeIndexSpaceWhateverTheGrid() {
+        // One block (GEMMs: one row of blocks) must still cover everything: the grid-stride loops,
+        // the GEMM's row-tile and batch loops, the group reductions' loop over kept elements.
+        EmulatedDevice dev = new EmulatedDevice();
+        for (DeviceCase c : KernelCases.all(8)) {
+            PtxModule m = PtxCompiler.emit(c.graph(), CompileOptions.defaults(c.name()));
+            List<PtxLaunch> small = m.launches().stream().map(l -> new PtxLaunch(l.kernel(),
+                    l.block()[1] > 1 ? new int[]{l.grid()[0], 1, 1} : new int[]{1, 1, 1}, l.block(), l.blocks(), l.errorFlag())).toList();
+            PtxModule shrunk = new PtxModule(m.optimized(), m.fusion(), m.kernels(), m.buffers(), m.text(), small, m.checks());
+            List<ArrayData> actual = new PtxExecutable(shrunk, dev, c.name()).run(c.inputs());
+            PtxTesting.assertMatches(c.graph(), c.inputs(), actual, c.name() + " on a one-block grid");
         }
     }
 
