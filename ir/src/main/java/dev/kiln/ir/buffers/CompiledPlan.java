@@ -16,8 +16,13 @@ public record CompiledPlan(Graph traced, Graph optimized, FusionPlan fusion, Ker
 
     /** Optimises, fuses (or not), lowers and places {@code graph}; throws if the buffer plan is unsafe. */
     public static CompiledPlan of(Graph graph, boolean fuse, boolean reuseBuffers) {
+        return of(graph, Fuser.Options.of(fuse), reuseBuffers);
+    }
+
+    /** As {@link #of(Graph, boolean, boolean)}, with the backend's fusion options. */
+    public static CompiledPlan of(Graph graph, Fuser.Options fusionOptions, boolean reuseBuffers) {
         Graph optimized = Optimizer.optimize(graph);
-        FusionPlan fusion = Fuser.plan(optimized, fuse);
+        FusionPlan fusion = Fuser.plan(optimized, fusionOptions);
         KernelProgram program = Lowering.lower(fusion);
         BufferPlan buffers = BufferAssignment.assign(program, reuseBuffers);
         BufferValidator.check(buffers);

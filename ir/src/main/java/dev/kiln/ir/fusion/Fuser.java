@@ -37,6 +37,20 @@ public final class Fuser {
     private record Use(Equation consumer, int operand) {
     }
 
+    /**
+     * What a backend asks of fusion.
+     *
+     * @param fuse                   fuse at all (off: one kernel per equation)
+     * @param concatenationsAsCopies make concatenations of many operands library kernels (block
+     *                               copies); only for backends that implement {@code concatenate}
+     *                               as a library routine
+     */
+    public record Options(boolean fuse, boolean concatenationsAsCopies) {
+        public static Options of(boolean fuse) {
+            return new Options(fuse, false);
+        }
+    }
+
     private static final class Group {
         final int id;
         KernelKind kind;
@@ -61,6 +75,7 @@ public final class Fuser {
     }
 
     private final Graph graph;
+    private final Options options;
     private final boolean enabled;
     private final Map<Var, List<Use>> uses = new IdentityHashMap<>();
     private final Map<Var, Integer> position = new IdentityHashMap<>();
@@ -71,9 +86,10 @@ public final class Fuser {
     private final List<PendingRefusal> refusals = new ArrayList<>();
     private final DynamicOrder<Group> order = new DynamicOrder<>();
 
-    private Fuser(Graph graph, boolean enabled) {
+    private Fuser(Graph graph, Options options) {
         this.graph = graph;
-        this.enabled = enabled;
+        this.options = options;
+        this.enabled = options.fuse();
         List<Equation> eqs = graph.equations();
         for (int i = 0; i < eqs.size(); i++) {
             Equation eq = eqs.get(i);
@@ -93,7 +109,11 @@ public final class Fuser {
 
     /** The kernel plan of {@code graph}; with {@code fuse} false, one kernel per equation. */
     public static FusionPlan plan(Graph graph, boolean fuse) {
-        Fuser f = new Fuser(graph, fuse);
+        return plan(graph, Options.of(fuse));
+    }
+
+    public static FusionPlan plan(Graph graph, Options options) {
+        Fuser f = new Fuser(graph, options);
         List<Equation> eqs = graph.equations();
         for (int i = eqs.size() - 1; i >= 0; i--) {
             f.place(eqs.get(i));
@@ -104,7 +124,7 @@ public final class Fuser {
     // ---- placement ----
 
     private void place(Equation eq) {
-        PrimitiveRole role = FusionCost.role(eq);
+        PrimitiveRole role = FusionCost.role(eq, options);
         if (!enabled) {
             Group own = ownGroup(eq);
             for (Group g : consumerGroups(eq).keySet()) {
@@ -181,7 +201,7 @@ public final class Fuser {
             FusionReason why = epilogueBlocker(g, r);
             if (why == null && merged == null) {
                 KernelKind before = g.kind;
-                g.kind = FusionCost.role(r) == PrimitiveRole.REDUCTION ? KernelKind.REDUCTION : KernelKind.LIBRARY;
+                g.kind = FusionCost.role(r, options) == PrimitiveRole.REDUCTION ? KernelKind.REDUCTION : KernelKind.LIBRARY;
                 g.root = r;
                 boolean materialize = graphOutputs.contains(r.out()) || consumers.size() > 1;
                 if (tryJoin(g, r, materialize)) {
@@ -352,7 +372,7 @@ public final class Fuser {
     // ---- group membership ----
 
     private Group ownGroup(Equation eq) {
-        PrimitiveRole role = FusionCost.role(eq);
+        PrimitiveRole role = FusionCost.role(eq, options);
         KernelKind kind = switch (role) {
             case REDUCTION -> KernelKind.REDUCTION;
             case LIBRARY -> KernelKind.LIBRARY;
