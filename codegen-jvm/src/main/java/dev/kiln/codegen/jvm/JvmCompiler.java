@@ -5,6 +5,7 @@ import dev.kiln.codegen.jvm.gen.LoopClassGenerator;
 import dev.kiln.codegen.jvm.library.LibraryCalls;
 import dev.kiln.ir.Graph;
 import dev.kiln.ir.KilnException;
+import dev.kiln.ir.buffers.BufferAssignment;
 import dev.kiln.ir.buffers.BufferPlan;
 import dev.kiln.ir.buffers.CompiledPlan;
 import dev.kiln.ir.buffers.Placement;
@@ -94,9 +95,12 @@ public final class JvmCompiler {
         return explain(graph, Stage.parse(stage), true, true);
     }
 
-    /** The shared front half, with long concatenations as block copies (this backend has a copy kernel). */
+    /**
+     * The shared front half, with what this backend's library kernels allow: long concatenations
+     * as block copies, scatter_add updating its operand in place.
+     */
     public static CompiledPlan plan(Graph graph, boolean fuse, boolean reuseBuffers) {
-        return CompiledPlan.of(graph, new Fuser.Options(fuse, true), reuseBuffers);
+        return CompiledPlan.of(graph, new Fuser.Options(fuse, true), new BufferAssignment.Options(reuseBuffers, true));
     }
 
     private static List<LoopKernel> loops(Kernel k) {

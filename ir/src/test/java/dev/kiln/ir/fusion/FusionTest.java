@@ -200,7 +200,7 @@ class FusionTest {
         }
         Var cat = g.eq(new dev.kiln.ir.prim.Concatenate(1), parts);
         Var out = g.sum(g.mul(cat, lit(2)), 1);
-        CompiledPlan c = CompiledPlan.of(g.build(out), new Fuser.Options(true, true), true);
+        CompiledPlan c = CompiledPlan.of(g.build(out), new Fuser.Options(true, true), dev.kiln.ir.buffers.BufferAssignment.Options.of(true));
         List<ArrayData> in = RandomPrograms.randomInputs(g.build(out), new Random(3));
         ArrayCompare.assertClose(Interpreter.run(g.build(out), in), KernelInterpreter.run(c.program(), c.buffers(), in),
                 1e-5, 1e-6, "copy kernel");
