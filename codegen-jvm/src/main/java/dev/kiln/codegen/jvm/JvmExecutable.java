@@ -79,6 +79,41 @@ public final class JvmExecutable implements Executable {
         }
     }
 
+    /**
+     * Runs {@code runs} times and returns the median time of each kernel in milliseconds, in
+     * schedule order (for finding the kernel that dominates a step; warm up first).
+     */
+    public java.util.LinkedHashMap<String, Double> profile(List<ArrayData> inputs, int runs) {
+        checkInputs(inputs);
+        List<OutputBinding> bindings = plan.buffers().outputs();
+        double[][] times = new double[steps.size()][runs];
+        Workspace ws = pool.acquire();
+        try {
+            for (int r = 0; r < runs; r++) {
+                Object[] outputs = new Object[bindings.size()];
+                for (int i = 0; i < outputs.length; i++) {
+                    if (bindings.get(i).kind() == OutputBinding.Kind.OWNED) {
+                        outputs[i] = ArrayData.zeros(bindings.get(i).type()).storage();
+                    }
+                }
+                RunFrame frame = new RunFrame(inputs, constants, outputs, ws);
+                for (int k = 0; k < steps.size(); k++) {
+                    long t = System.nanoTime();
+                    steps.get(k).run(frame);
+                    times[k][r] = (System.nanoTime() - t) / 1e6;
+                }
+            }
+        } finally {
+            pool.release(ws);
+        }
+        java.util.LinkedHashMap<String, Double> out = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < steps.size(); k++) {
+            java.util.Arrays.sort(times[k]);
+            out.put(steps.get(k).name(), times[k][runs / 2]);
+        }
+        return out;
+    }
+
     private List<ArrayData> collect(RunFrame frame, List<OutputBinding> bindings) {
         List<ArrayData> out = new ArrayList<>(bindings.size());
         for (int i = 0; i < bindings.size(); i++) {
