@@ -79,6 +79,7 @@ public final class Fuser {
     private final boolean enabled;
     private final Map<Var, List<Use>> uses = new IdentityHashMap<>();
     private final Map<Var, Integer> position = new IdentityHashMap<>();
+    private final Map<Var, Equation> producers = new IdentityHashMap<>();
     private final Set<Var> graphOutputs = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<Group> groups = new ArrayList<>();
     private final Map<Var, List<Group>> groupsOf = new IdentityHashMap<>();
@@ -94,6 +95,7 @@ public final class Fuser {
         for (int i = 0; i < eqs.size(); i++) {
             Equation eq = eqs.get(i);
             position.put(eq.out(), i);
+            producers.put(eq.out(), eq);
             for (int k = 0; k < eq.inputs().size(); k++) {
                 if (eq.input(k) instanceof Var v) {
                     uses.computeIfAbsent(v, x -> new ArrayList<>()).add(new Use(eq, k));
@@ -160,13 +162,17 @@ public final class Fuser {
             for (Group g : open) {
                 evals += evaluations(g, p.out(), true);
             }
-            if (FusionCost.acceptRecompute(p.primitive(), evals)) {
+            double extraReads = extraReadsOfDuplicating(open, p);
+            if (FusionCost.acceptRecompute(p.primitive(), evals) && extraReads <= FusionCost.DUPLICATION_READ_SLACK) {
                 joinAll(open, p);
                 return;
             }
             sharedReason = FusionReason.RECOMPUTE_TOO_EXPENSIVE;
-            sharedDetail = String.format("%s would be computed %.1f times per element (cost %d each)",
-                    p.primitive().name(), evals, FusionCost.elementCost(p.primitive()));
+            sharedDetail = extraReads > 0
+                    ? String.format("computing %s in %d kernels would make them read %.1f more buffers than reading it",
+                            p.primitive().name(), open.size(), extraReads)
+                    : String.format("%s would be computed %.1f times per element (cost %d each)",
+                            p.primitive().name(), evals, FusionCost.elementCost(p.primitive()));
         }
         // The value goes to memory: written by one consumer kernel of its shape, or by a kernel of its own.
         Group writer = null;
@@ -239,6 +245,47 @@ public final class Fuser {
             return FusionReason.KERNEL_TOO_LARGE;
         }
         return null;
+    }
+
+    /**
+     * How many more buffers the kernels in {@code gs} would read, all told, if each computed
+     * {@code p} instead of one of them writing it and the others reading it back. Each kernel
+     * computing it reads {@code p}'s operands it does not read yet instead of {@code p} itself (an
+     * operand broadcast from a smaller array counts for that array's share of the elements); the
+     * kernel reading the most new operands is the one that would write it. Without this count a
+     * chain of cheap operations (an LSTM's cell state, one add and two multiplies a step) is
+     * recomputed from its origin in every later kernel, each reading one more buffer per step.
+     */
+    private double extraReadsOfDuplicating(List<Group> gs, Equation p) {
+        if (gs.size() < 2) {
+            return 0;
+        }
+        double total = 0, most = 0;
+        for (Group g : gs) {
+            List<Var> in = inputsOf(g);
+            Set<Var> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+            double reads = 0;
+            for (Atom a : p.inputs()) {
+                if (a instanceof Var v && !g.members.contains(v) && !in.contains(v) && fresh.add(v)) {
+                    reads += readShare(v, p.out());
+                }
+            }
+            total += reads;
+            most = Math.max(most, reads);
+        }
+        return total - most - (gs.size() - 1);
+    }
+
+    /** The fraction of a buffer of {@code out}'s size that reading {@code v} costs (less for a broadcast). */
+    private double readShare(Var v, Var out) {
+        Equation producer = producers.get(v);
+        Var source = v;
+        while (producer != null && (producer.primitive() instanceof BroadcastInDim || producer.primitive() instanceof Reshape)
+                && producer.input(0) instanceof Var x) {
+            source = x;
+            producer = producers.get(x);
+        }
+        return Math.min(1.0, (double) source.type().numel() / Math.max(1, out.type().numel()));
     }
 
     /** How many values {@code g} would read from memory with {@code p} inlined. */

@@ -22,6 +22,14 @@ public final class FusionCost {
      */
     public static final int MAX_INLINED_CONCAT_OPERANDS = 8;
 
+    /**
+     * How many buffers' worth of extra reads duplicating a cheap producer into several kernels may
+     * cost before it is written once instead (see {@code Fuser}): operands broadcast from small
+     * arrays (a softmax's row maximum) cost a fraction of a buffer and stay inlined, a full-size
+     * operand does not.
+     */
+    public static final double DUPLICATION_READ_SLACK = 0.5;
+
     private FusionCost() {
     }
 
