@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * The graph optimiser run before fusion: simplification, constant folding, common subexpression
- * elimination and dead code elimination, repeated until the graph stops changing (each pass
- * exposes work for the others: a folded constant becomes a literal that simplifies {@code x*1},
- * which makes two equations identical, which leaves a third dead).
+ * elimination, sums of disjoint pads as concatenations and dead code elimination, repeated until
+ * the graph stops changing (each pass exposes work for the others: a folded constant becomes a
+ * literal that simplifies {@code x*1}, which makes two equations identical, which leaves a third
+ * dead).
  */
 public final class Optimizer {
     private static final int MAX_ROUNDS = 16;
@@ -21,7 +22,7 @@ public final class Optimizer {
     /** The standard pipeline. */
     public static Optimizer standard() {
         return new Optimizer(List.of(new AlgebraicSimplifier(), new ConstantFolding(), new CommonSubexpressions(),
-                new DeadCodeElimination()));
+                new PadSumsToConcatenation(), new DeadCodeElimination()));
     }
 
     /** {@code graph} optimised with the standard pipeline. */
