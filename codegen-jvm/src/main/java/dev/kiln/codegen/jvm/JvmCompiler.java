@@ -2,11 +2,13 @@ package dev.kiln.codegen.jvm;
 
 import dev.kiln.codegen.jvm.gen.HiddenClasses;
 import dev.kiln.codegen.jvm.gen.LoopClassGenerator;
+import dev.kiln.codegen.jvm.gen.LoopClasses;
 import dev.kiln.codegen.jvm.library.LibraryCalls;
 import dev.kiln.ir.Graph;
 import dev.kiln.ir.KilnException;
 import dev.kiln.ir.buffers.BufferAssignment;
 import dev.kiln.ir.buffers.BufferPlan;
+import dev.kiln.ir.buffers.CompileTimes;
 import dev.kiln.ir.buffers.CompiledPlan;
 import dev.kiln.ir.buffers.Placement;
 import dev.kiln.ir.fusion.Fuser;
@@ -15,6 +17,7 @@ import dev.kiln.ir.kernel.BufferRef;
 import dev.kiln.ir.kernel.Kernel;
 import dev.kiln.ir.kernel.LibraryKernel;
 import dev.kiln.ir.kernel.LoopKernel;
+import dev.kiln.ir.kernel.RebasedKernel;
 import dev.kiln.ir.kernel.Stmt;
 import dev.kiln.runtime.CompileOptions;
 import dev.kiln.runtime.Dump;
@@ -26,8 +29,8 @@ import java.util.Locale;
 
 /**
  * The JVM backend's compiler: optimise, fuse, lower to kernel IR, place buffers (all shared with
- * the other backends through {@link CompiledPlan}), then generate one hidden class per loop kernel
- * and prepare one call per library kernel. Each stage can be dumped, and {@link #explain} prints
+ * the other backends through {@link CompiledPlan}), then generate a hidden class per distinct loop
+ * kernel (shared through {@link LoopClasses}) and prepare one call per library kernel. Each stage can be dumped, and {@link #explain} prints
  * any of them on demand.
  */
 public final class JvmCompiler {
@@ -50,6 +53,7 @@ public final class JvmCompiler {
 
     /** Compiles {@code graph}, writing each stage to {@code options.dump()}. */
     public static JvmExecutable compile(Graph graph, CompileOptions options) {
+        int classesBefore = LoopClasses.size();
         CompiledPlan plan = plan(graph, options.fuse(), options.reuseBuffers());
         Dump dump = options.dump();
         dump.write("02-optimized.kir", () -> GraphText.print(plan.optimized(), "optimized " + options.label()));
@@ -57,15 +61,23 @@ public final class JvmCompiler {
         dump.write("04-buffers.txt", () -> "# stage: buffers " + options.label() + "\n" + plan.buffers().text());
         dump.write("05-kernels.txt", () -> "# stage: kernels " + options.label() + "\n" + plan.program().text());
         dump.write("fused.dot", () -> plan.fusion().dot());
-        List<Step> steps = new ArrayList<>();
-        List<Kernel> kernels = plan.program().kernels();
-        for (int i = 0; i < kernels.size(); i++) {
-            Step s = step(kernels.get(i), i, plan.buffers(), dump);
-            if (s != null) {
-                steps.add(s);
+        List<Step> steps = plan.times().time("codegen", () -> {
+            List<Step> out = new ArrayList<>();
+            for (Kernel k : plan.program().kernels()) {
+                Step s = step(k, plan.buffers(), dump);
+                if (s != null) {
+                    out.add(s);
+                }
             }
+            return out;
+        });
+        JvmExecutable exe = new JvmExecutable(options.label(), plan, steps);
+        if (CompileTimes.enabled()) {
+            System.err.printf("kiln: %s: %d equations, %d kernels, %d loop classes (%d new); %s%n", options.label(),
+                    plan.optimized().equations().size(), steps.size(), exe.loopClassCount(),
+                    LoopClasses.size() - classesBefore, plan.times().text());
         }
-        return new JvmExecutable(options.label(), plan, steps);
+        return exe;
     }
 
     /** The text of one stage for {@code graph} (what the dump would hold), e.g. for a command-line tool. */
@@ -79,11 +91,10 @@ public final class JvmCompiler {
             case DOT -> plan.fusion().dot();
             case BYTECODE -> {
                 StringBuilder sb = new StringBuilder();
-                List<Kernel> ks = plan.program().kernels();
-                for (int i = 0; i < ks.size(); i++) {
-                    for (LoopKernel l : loops(ks.get(i))) {
+                for (Kernel k : plan.program().kernels()) {
+                    for (LoopKernel l : loops(k)) {
                         sb.append("// ").append(l.name()).append('\n')
-                                .append(HiddenClasses.text(classBytes(l, i))).append('\n');
+                                .append(HiddenClasses.text(classBytes(RebasedKernel.of(l).kernel()))).append('\n');
                     }
                 }
                 yield sb.toString();
@@ -111,36 +122,40 @@ public final class JvmCompiler {
         };
     }
 
-    private static Step step(Kernel k, int index, BufferPlan buffers, Dump dump) {
+    private static Step step(Kernel k, BufferPlan buffers, Dump dump) {
         return switch (k) {
             case AliasKernel a -> null;
-            case LoopKernel l -> loopStep(l, index, buffers, dump);
+            case LoopKernel l -> loopStep(l, buffers, dump);
             case LibraryKernel lib -> {
                 Placement[] params = new Placement[lib.operands().size() + 1];
                 for (int i = 0; i < lib.operands().size(); i++) {
                     params[i] = buffers.placement(lib.operands().get(i));
                 }
                 params[params.length - 1] = buffers.placement(lib.result());
-                LoopStep epilogue = lib.epilogue() == null ? null : loopStep(lib.epilogue(), index, buffers, dump);
+                LoopStep epilogue = lib.epilogue() == null ? null : loopStep(lib.epilogue(), buffers, dump);
                 yield new LibraryStep(lib.name(), LibraryCalls.prepare(lib.equation()), params, epilogue);
             }
         };
     }
 
-    private static LoopStep loopStep(LoopKernel l, int index, BufferPlan buffers, Dump dump) {
+    /**
+     * The kernel's class comes from {@link LoopClasses}: generated with its buffers' constant
+     * address parts moved into their offsets, so kernels equal up to buffers share one class.
+     */
+    private static LoopStep loopStep(LoopKernel l, BufferPlan buffers, Dump dump) {
         List<BufferRef> params = params(l);
-        byte[] bytes = classBytes(l, index);
+        RebasedKernel rebased = RebasedKernel.of(l);
+        byte[] bytes = classBytes(rebased.kernel());
         dump.write("06-bytecode/" + l.name() + ".txt", () -> HiddenClasses.text(bytes));
         Placement[] placements = params.stream().map(buffers::placement).toArray(Placement[]::new);
         Stmt.Loop parallel = parallelLoop(l);
         int extent = parallel == null ? -1 : parallel.var().extent();
         int grain = parallel == null ? 1 : ParallelLoops.grainFor(work(parallel.body()));
-        return new LoopStep(l.name(), HiddenClasses.define(bytes), placements, extent, grain);
+        return new LoopStep(l.name(), LoopClasses.define(bytes), placements, rebased.bases(params), extent, grain);
     }
 
-    private static byte[] classBytes(LoopKernel l, int index) {
-        String name = "K" + index + "_" + l.name().replaceAll("[^A-Za-z0-9_]", "_");
-        return LoopClassGenerator.generate(l, name, params(l), Vectorization.enabled());
+    private static byte[] classBytes(LoopKernel l) {
+        return LoopClassGenerator.generate(l, LoopClasses.NAME, params(l), Vectorization.enabled());
     }
 
     static List<BufferRef> params(LoopKernel l) {

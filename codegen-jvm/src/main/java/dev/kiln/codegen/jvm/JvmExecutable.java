@@ -146,6 +146,27 @@ public final class JvmExecutable implements Executable {
         }
     }
 
+    /** The generated classes the loop kernels and epilogues run (kernels equal up to their buffers share one). */
+    public java.util.Set<Class<?>> loopClasses() {
+        java.util.Set<Class<?>> classes = new java.util.HashSet<>();
+        for (Step s : steps) {
+            LoopStep l = s instanceof LoopStep ls ? ls : s instanceof LibraryStep lib ? lib.epilogue() : null;
+            if (l != null) {
+                classes.add(l.loop().getClass());
+            }
+        }
+        return classes;
+    }
+
+    public int loopClassCount() {
+        return loopClasses().size();
+    }
+
+    /** How long each stage of this executable's compile took. */
+    public dev.kiln.ir.buffers.CompileTimes compileTimes() {
+        return plan.times();
+    }
+
     /** Bytes of arena one run uses. */
     public long arenaBytes() {
         long n = 0;

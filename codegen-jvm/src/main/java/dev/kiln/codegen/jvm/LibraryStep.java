@@ -27,6 +27,11 @@ final class LibraryStep implements Step {
         return call;
     }
 
+    /** The fused epilogue, or null. */
+    LoopStep epilogue() {
+        return epilogue;
+    }
+
     @Override
     public String name() {
         return name;

@@ -16,17 +16,25 @@ final class LoopStep implements Step {
     private final int parallelExtent;
     private final int grain;
 
-    /** @param parallelExtent the extent of the kernel's parallel loop, or -1 if it has none */
-    LoopStep(String name, CompiledLoop loop, Placement[] params, int parallelExtent, int grain) {
+    /**
+     * @param bases          what the kernel's class expects added to each buffer's offset (the
+     *                       constant address parts it was generated without)
+     * @param parallelExtent the extent of the kernel's parallel loop, or -1 if it has none
+     */
+    LoopStep(String name, CompiledLoop loop, Placement[] params, int[] bases, int parallelExtent, int grain) {
         this.name = name;
         this.loop = loop;
         this.params = params;
         this.offsets = new int[params.length];
         for (int i = 0; i < params.length; i++) {
-            offsets[i] = params[i].where() == Placement.Where.ARENA ? params[i].offset() : 0;
+            offsets[i] = (params[i].where() == Placement.Where.ARENA ? params[i].offset() : 0) + bases[i];
         }
         this.parallelExtent = parallelExtent;
         this.grain = grain;
+    }
+
+    CompiledLoop loop() {
+        return loop;
     }
 
     @Override

@@ -10,9 +10,11 @@ import dev.kiln.ir.opt.Optimizer;
 /**
  * The backend-neutral half of compilation, which every backend shares: the optimised graph, its
  * fusion plan, the kernels in kernel IR and the buffer plan (checked by {@link BufferValidator}).
- * A backend renders {@link #program} and runs it with the placements of {@link #buffers}.
+ * A backend renders {@link #program} and runs it with the placements of {@link #buffers}, and may
+ * add its own stages to {@link #times}.
  */
-public record CompiledPlan(Graph traced, Graph optimized, FusionPlan fusion, KernelProgram program, BufferPlan buffers) {
+public record CompiledPlan(Graph traced, Graph optimized, FusionPlan fusion, KernelProgram program, BufferPlan buffers,
+                           CompileTimes times) {
 
     /** Optimises, fuses (or not), lowers and places {@code graph}; throws if the buffer plan is unsafe. */
     public static CompiledPlan of(Graph graph, boolean fuse, boolean reuseBuffers) {
@@ -21,11 +23,15 @@ public record CompiledPlan(Graph traced, Graph optimized, FusionPlan fusion, Ker
 
     /** As {@link #of(Graph, boolean, boolean)}, with what the backend's kernels allow beyond the defaults. */
     public static CompiledPlan of(Graph graph, Fuser.Options fusionOptions, BufferAssignment.Options bufferOptions) {
-        Graph optimized = Optimizer.optimize(graph);
-        FusionPlan fusion = Fuser.plan(optimized, fusionOptions);
-        KernelProgram program = Lowering.lower(fusion);
-        BufferPlan buffers = BufferAssignment.assign(program, bufferOptions);
-        BufferValidator.check(buffers);
-        return new CompiledPlan(graph, optimized, fusion, program, buffers);
+        CompileTimes times = new CompileTimes();
+        Graph optimized = times.time("optimize", () -> Optimizer.optimize(graph));
+        FusionPlan fusion = times.time("fuse", () -> Fuser.plan(optimized, fusionOptions));
+        KernelProgram program = times.time("lower", () -> Lowering.lower(fusion));
+        BufferPlan buffers = times.time("buffers", () -> BufferAssignment.assign(program, bufferOptions));
+        times.time("validate", () -> {
+            BufferValidator.check(buffers);
+            return null;
+        });
+        return new CompiledPlan(graph, optimized, fusion, program, buffers, times);
     }
 }

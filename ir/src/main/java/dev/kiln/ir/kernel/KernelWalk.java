@@ -2,6 +2,7 @@ package dev.kiln.ir.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -114,14 +115,38 @@ public final class KernelWalk {
     }
 
     public static Expr mapExpr(Expr e, UnaryOperator<Idx> f) {
+        return mapExpr(e, f, (b, i) -> f.apply(i));
+    }
+
+    /**
+     * {@code body} with the index of every load and store replaced by {@code f} of its buffer and
+     * index (other index expressions, of guards and iota, stay).
+     */
+    public static List<Stmt> mapAccesses(List<Stmt> body, BiFunction<BufferRef, Idx, Idx> f) {
+        UnaryOperator<Idx> same = UnaryOperator.identity();
+        List<Stmt> out = new ArrayList<>(body.size());
+        for (Stmt s : body) {
+            out.add(switch (s) {
+                case Stmt.Loop l -> new Stmt.Loop(l.var(), l.parallel(), l.contiguous(), mapAccesses(l.body(), f));
+                case Stmt.Assign a -> new Stmt.Assign(a.local(), mapExpr(a.value(), same, f));
+                case Stmt.Accumulate a -> new Stmt.Accumulate(a.acc(), a.op(), mapExpr(a.value(), same, f));
+                case Stmt.ArgMaxUpdate a -> new Stmt.ArgMaxUpdate(a.best(), a.bestIndex(), mapExpr(a.value(), same, f), a.position());
+                case Stmt.Store st -> new Stmt.Store(st.buffer(), f.apply(st.buffer(), st.index()), mapExpr(st.value(), same, f));
+                case Stmt.If i -> new Stmt.If(i.cond(), mapAccesses(i.then(), f), mapAccesses(i.otherwise(), f));
+            });
+        }
+        return out;
+    }
+
+    private static Expr mapExpr(Expr e, UnaryOperator<Idx> f, BiFunction<BufferRef, Idx, Idx> load) {
         return switch (e) {
-            case Expr.Load l -> new Expr.Load(l.buffer(), f.apply(l.index()));
+            case Expr.Load l -> new Expr.Load(l.buffer(), load.apply(l.buffer(), l.index()));
             case Expr.Index i -> new Expr.Index(f.apply(i.index()), i.dtype());
-            case Expr.Unary u -> new Expr.Unary(u.op(), mapExpr(u.x(), f));
-            case Expr.Binary b -> new Expr.Binary(b.op(), mapExpr(b.a(), f), mapExpr(b.b(), f));
-            case Expr.Compare c -> new Expr.Compare(c.op(), mapExpr(c.a(), f), mapExpr(c.b(), f));
-            case Expr.Select s -> new Expr.Select(mapExpr(s.pred(), f), mapExpr(s.onTrue(), f), mapExpr(s.onFalse(), f));
-            case Expr.Convert c -> new Expr.Convert(c.to(), mapExpr(c.x(), f));
+            case Expr.Unary u -> new Expr.Unary(u.op(), mapExpr(u.x(), f, load));
+            case Expr.Binary b -> new Expr.Binary(b.op(), mapExpr(b.a(), f, load), mapExpr(b.b(), f, load));
+            case Expr.Compare c -> new Expr.Compare(c.op(), mapExpr(c.a(), f, load), mapExpr(c.b(), f, load));
+            case Expr.Select s -> new Expr.Select(mapExpr(s.pred(), f, load), mapExpr(s.onTrue(), f, load), mapExpr(s.onFalse(), f, load));
+            case Expr.Convert c -> new Expr.Convert(c.to(), mapExpr(c.x(), f, load));
             case Expr.Const c -> c;
             case Expr.Read r -> r;
         };
