@@ -1,7 +1,6 @@
 package dev.kiln.codegen.jvm;
 
 import dev.kiln.codegen.jvm.gen.HiddenClasses;
-import dev.kiln.codegen.jvm.gen.LoopClassGenerator;
 import dev.kiln.codegen.jvm.gen.LoopClasses;
 import dev.kiln.codegen.jvm.library.LibraryCalls;
 import dev.kiln.ir.Graph;
@@ -14,6 +13,7 @@ import dev.kiln.ir.buffers.Placement;
 import dev.kiln.ir.fusion.Fuser;
 import dev.kiln.ir.kernel.AliasKernel;
 import dev.kiln.ir.kernel.BufferRef;
+import dev.kiln.ir.kernel.CanonicalKernel;
 import dev.kiln.ir.kernel.Kernel;
 import dev.kiln.ir.kernel.LibraryKernel;
 import dev.kiln.ir.kernel.LoopKernel;
@@ -94,7 +94,7 @@ public final class JvmCompiler {
                 for (Kernel k : plan.program().kernels()) {
                     for (LoopKernel l : loops(k)) {
                         sb.append("// ").append(l.name()).append('\n')
-                                .append(HiddenClasses.text(classBytes(RebasedKernel.of(l).kernel()))).append('\n');
+                                .append(HiddenClasses.text(classBytes(l))).append('\n');
                     }
                 }
                 yield sb.toString();
@@ -139,23 +139,23 @@ public final class JvmCompiler {
     }
 
     /**
-     * The kernel's class comes from {@link LoopClasses}: generated with its buffers' constant
-     * address parts moved into their offsets, so kernels equal up to buffers share one class.
+     * The kernel's class comes from {@link LoopClasses}: kernels equal up to their buffers (and
+     * the constant parts of their addresses, moved into the offsets) share one.
      */
     private static LoopStep loopStep(LoopKernel l, BufferPlan buffers, Dump dump) {
         List<BufferRef> params = params(l);
         RebasedKernel rebased = RebasedKernel.of(l);
-        byte[] bytes = classBytes(rebased.kernel());
-        dump.write("06-bytecode/" + l.name() + ".txt", () -> HiddenClasses.text(bytes));
+        LoopClasses.Entry cls = LoopClasses.of(CanonicalKernel.of(rebased.kernel(), params), Vectorization.enabled());
+        dump.write("06-bytecode/" + l.name() + ".txt", () -> HiddenClasses.text(cls.bytes()));
         Placement[] placements = params.stream().map(buffers::placement).toArray(Placement[]::new);
         Stmt.Loop parallel = parallelLoop(l);
         int extent = parallel == null ? -1 : parallel.var().extent();
         int grain = parallel == null ? 1 : ParallelLoops.grainFor(work(parallel.body()));
-        return new LoopStep(l.name(), LoopClasses.define(bytes), placements, rebased.bases(params), extent, grain);
+        return new LoopStep(l.name(), cls.loop(), placements, rebased.bases(params), extent, grain);
     }
 
     private static byte[] classBytes(LoopKernel l) {
-        return LoopClassGenerator.generate(l, LoopClasses.NAME, params(l), Vectorization.enabled());
+        return LoopClasses.bytes(CanonicalKernel.of(RebasedKernel.of(l).kernel(), params(l)), Vectorization.enabled());
     }
 
     static List<BufferRef> params(LoopKernel l) {

@@ -200,19 +200,29 @@ public final class BufferAssignment {
         if (reuse) {
             placeInOutputs();
         }
-        List<Storage> pending = storageOf.values().stream().distinct().filter(s -> s.placement == null)
-                .sorted(Comparator.comparingInt(Storage::def)).toList();
+        List<Storage> all = storageOf.values().stream().distinct().toList();
+        List<Storage> pending = all.stream().filter(s -> s.placement == null).sorted(Comparator.comparingInt(Storage::def)).toList();
         List<Kernel> ks = program.kernels();
+        List<List<Storage>> dyingAt = new ArrayList<>();
+        for (int t = 0; t < ks.size(); t++) {
+            dyingAt.add(new ArrayList<>());
+        }
+        for (Storage s : all) {
+            if (s.lastUse >= 0 && s.lastUse < ks.size()) {
+                dyingAt.get(s.lastUse).add(s);
+            }
+        }
         int next = 0;
         for (int t = 0; t < ks.size(); t++) {
-            List<Storage> donated = new ArrayList<>();
+            // Storages whose memory passed to an in-place output at this step, with that output.
+            Map<Storage, Storage> donated = new IdentityHashMap<>();
             if (reuse) {
                 for (LoopKernel.InPlace ip : inPlaceCandidates(ks.get(t))) {
                     Storage r = storageOf.get(ip.read()), w = storageOf.get(ip.written());
                     if (r != w && r.inArena() && w.placement == null && r.lastUse == t && w.def == t
-                            && !donated.contains(r) && r.placement.size() >= aligned(w.root())) {
+                            && !donated.containsKey(r) && r.placement.size() >= aligned(w.root())) {
                         w.placement = r.placement;
-                        donated.add(r);
+                        donated.put(r, w);
                         inPlace.add(new BufferPlan.InPlaceUse(t, ip.read(), ip.written()));
                     }
                 }
@@ -224,15 +234,14 @@ public final class BufferAssignment {
                 }
             }
             if (reuse) {
-                for (Storage s : storageOf.values().stream().distinct().toList()) {
-                    if (s.inArena() && s.lastUse == t && !donated.contains(s) && !isReceiver(s, t)) {
+                for (Storage s : dyingAt.get(t)) {
+                    if (s.inArena() && !donated.containsKey(s) && !donated.containsValue(s)) {
                         arena(s.root().dtype()).free(s.placement);
                     }
                 }
-                for (Storage r : donated) {
-                    // The block now belongs to the in-place output; free it when that one dies here too.
-                    Storage w = receiverOf(r, t);
-                    if (w != null && w.lastUse == t) {
+                // A donated block now belongs to its in-place output; free it when that one dies here too.
+                for (Storage w : donated.values()) {
+                    if (w.lastUse == t) {
                         arena(w.root().dtype()).free(w.placement);
                     }
                 }
@@ -244,24 +253,6 @@ public final class BufferAssignment {
                 s.placement = arena(s.root().dtype()).allocate(aligned(s.root()), s.root().size());
             }
         }
-    }
-
-    private boolean isReceiver(Storage s, int t) {
-        for (BufferPlan.InPlaceUse u : inPlace) {
-            if (u.step() == t && storageOf.get(u.written()) == s) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Storage receiverOf(Storage r, int t) {
-        for (BufferPlan.InPlaceUse u : inPlace) {
-            if (u.step() == t && storageOf.get(u.read()) == r) {
-                return storageOf.get(u.written());
-            }
-        }
-        return null;
     }
 
     /**

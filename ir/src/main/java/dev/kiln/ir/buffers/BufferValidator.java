@@ -5,13 +5,15 @@ import dev.kiln.ir.kernel.BufferRef;
 import dev.kiln.ir.kernel.Kernel;
 import dev.kiln.ir.kernel.KernelProgram;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * Proves a buffer plan safe, independently of how it was made: no two storages (in an arena, or
  * in a graph output's array) that are live at the same step share memory (except an in-place pair at the one step where the input
  * dies and the output is born), every slot lies inside its arena, and every kernel reads only
- * buffers that exist by then. Cheap (quadratic in storages), so the compiler runs it on every plan.
+ * buffers that exist by then. Cheap (pairs of storages whose memory overlaps), so the compiler runs
+ * it on every plan.
  */
 public final class BufferValidator {
     private BufferValidator() {
@@ -29,11 +31,17 @@ public final class BufferValidator {
                 out.add(s + ": slot " + p + " does not fit " + s.root().size() + " elements in arena of " + plan.arenaSize(p.dtype()));
             }
         }
-        for (int i = 0; i < computed.size(); i++) {
-            for (int j = i + 1; j < computed.size(); j++) {
-                Storage a = computed.get(i), b = computed.get(j);
-                if (sameMemory(a.placement(), b.placement()) && overlaps(a.placement(), b.placement())
-                        && liveTogether(a, b) && !inPlacePair(plan, a, b)) {
+        // Sorted by memory, then offset: each storage meets only those starting before it ends.
+        List<Storage> sorted = new ArrayList<>(computed);
+        sorted.sort(Comparator.comparing((Storage s) -> s.placement().where()).thenComparing(s -> s.placement().dtype())
+                .thenComparingInt(s -> s.placement().index()).thenComparingInt(s -> s.placement().offset()));
+        for (int i = 0; i < sorted.size(); i++) {
+            for (int j = i + 1; j < sorted.size(); j++) {
+                Storage a = sorted.get(i), b = sorted.get(j);
+                if (!sameMemory(a.placement(), b.placement()) || b.placement().offset() >= a.placement().end()) {
+                    break;
+                }
+                if (overlaps(a.placement(), b.placement()) && liveTogether(a, b) && !inPlacePair(plan, a, b)) {
                     out.add(a + " (live " + a.def() + ".." + a.lastUse() + ", " + a.placement() + ") and " + b + " (live "
                             + b.def() + ".." + b.lastUse() + ", " + b.placement() + ") share memory while both are live");
                 }

@@ -41,6 +41,9 @@ public final class LoopCollapse {
         if (extent > Integer.MAX_VALUE || inner.var().extent() == 0) {
             return null;
         }
+        if (plainlyApart(inner.body(), outer.var(), inner.var())) {
+            return null;
+        }
         LoopVar f = new LoopVar(fresh(), outer.var().name() + inner.var().name(), (int) extent);
         Idx q = Idx.of(f).div(inner.var().extent()), r = Idx.of(f).mod(inner.var().extent());
         boolean[] clean = {true};
@@ -55,6 +58,25 @@ public final class LoopCollapse {
             return null;
         }
         return new Stmt.Loop(f, outer.parallel(), inner.contiguous(), body);
+    }
+
+    /**
+     * Whether some index uses the two variables as plain terms but not as {@code outer*extent + inner}
+     * (a broadcast operand's {@code inner} alone): then the merge fails, and substituting every
+     * index to find that out is the dearest part of lowering a large kernel.
+     */
+    private static boolean plainlyApart(List<Stmt> body, LoopVar outer, LoopVar inner) {
+        if (outer.extent() <= 1 || inner.extent() <= 1) {
+            return false;
+        }
+        boolean[] apart = {false};
+        KernelWalk.indices(body, idx -> {
+            if (!apart[0] && idx.affineIn(outer) && idx.affineIn(inner)
+                    && idx.coefficient(outer) != (long) idx.coefficient(inner) * inner.extent()) {
+                apart[0] = true;
+            }
+        });
+        return apart[0];
     }
 
     private static synchronized int fresh() {
