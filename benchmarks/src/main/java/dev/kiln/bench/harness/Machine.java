@@ -35,8 +35,8 @@ public record Machine(String cpu, double cpuMhz, int cores, String jdk, String o
                         .replaceAll("\\.\\d+", ""), load);
     }
 
-    /** The first value of {@code key} in {@code key : value} lines. */
-    static String field(List<String> lines, String key) {
+    /** The first value of {@code key} in {@code key : value} lines (as in /proc/cpuinfo). */
+    public static String field(List<String> lines, String key) {
         for (String l : lines) {
             int colon = l.indexOf(':');
             if (colon > 0 && l.substring(0, colon).trim().equals(key)) {
@@ -44,6 +44,11 @@ public record Machine(String cpu, double cpuMhz, int cores, String jdk, String o
             }
         }
         return null;
+    }
+
+    /** The lines of /proc/cpuinfo (none where it does not exist). */
+    public static List<String> cpuinfo() {
+        return lines(Path.of("/proc/cpuinfo"));
     }
 
     private static List<String> lines(Path p) {
