@@ -12,6 +12,7 @@ import dev.kiln.tracer.tree.PyTree;
 import dev.kiln.tracer.tree.TreeDef;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -34,8 +35,9 @@ public final class Autodiff {
      */
     public static FnN grad(FnN f, int[] argnums, boolean hasAux) {
         int[] nums = argnums.clone();
+        String label = label("grad", SourceLocation.ofCaller());
         return args -> {
-            Grads r = differentiate(f, args, nums, hasAux, false, "grad", SourceLocation.ofCaller());
+            Grads r = differentiate(f, args, nums, hasAux, false, label, SourceLocation.ofCaller());
             return hasAux ? new GradAndAux<>(r.grad(), r.aux()) : r.grad();
         };
     }
@@ -46,8 +48,9 @@ public final class Autodiff {
      */
     public static FnN valueAndGrad(FnN f, int[] argnums, boolean hasAux) {
         int[] nums = argnums.clone();
+        String label = label("valueAndGrad", SourceLocation.ofCaller());
         return args -> {
-            Grads r = differentiate(f, args, nums, hasAux, true, "valueAndGrad", SourceLocation.ofCaller());
+            Grads r = differentiate(f, args, nums, hasAux, true, label, SourceLocation.ofCaller());
             return hasAux ? new ValueGradAndAux<>(r.value(), r.grad(), r.aux()) : new ValueAndGrad<>(r.value(), r.grad());
         };
     }
@@ -88,17 +91,36 @@ public final class Autodiff {
         return new VjpResult(output, pullback);
     }
 
+    /** Names the trace after the line that made the transformed function, e.g. {@code grad(Model.java:42)}. */
+    private static String label(String op, SourceLocation site) {
+        return op + "(" + (site == SourceLocation.UNKNOWN ? "f" : site.shortText()) + ")";
+    }
+
     /** The pieces a grad call produces; {@code value} and {@code aux} are null when not asked for. */
     private record Grads(Tensor value, Object grad, Object aux) {
     }
 
     private static Grads differentiate(FnN f, List<Object> args, int[] argnums, boolean hasAux, boolean withValue,
-                                       String op, SourceLocation where) {
+                                       String label, SourceLocation where) {
+        String op = withValue ? "valueAndGrad" : "grad";
         checkArgnums(argnums, args.size(), op, where);
-        TracedFunction tf = Tracing.trace(f, args, op);
+        TracedFunction tf = Tracing.trace(f, args, label);
         Args a = Args.of(args, tf, op, where);
         TreeDef auxDef = checkLoss(tf, hasAux, op, where);
-        boolean[] wrt = new boolean[tf.graph().inputs().size()];
+        boolean[] wrt = wrt(a, argnums, tf.graph().inputs().size(), op, where);
+        boolean outputsNeeded = withValue || hasAux;
+        Graph gg = outputsNeeded ? GradGraphs.valueAndGrad(tf.graph(), wrt) : GradGraphs.grad(tf.graph(), wrt);
+        List<Tensor> outs = Tracing.apply(gg, a.inputs());
+        int m = outputsNeeded ? tf.graph().outputs().size() : 0;
+        Object grad = gradsPerArg(a, argnums, wrt, outs.subList(m, outs.size()));
+        Tensor value = outputsNeeded ? outs.get(0) : null;
+        Object aux = hasAux ? auxDef.unflatten(outs.subList(1, m)) : null;
+        return new Grads(value, grad, aux);
+    }
+
+    /** Marks the graph inputs of the {@code argnums} arguments; they must all be floating-point. */
+    private static boolean[] wrt(Args a, int[] argnums, int inputs, String op, SourceLocation where) {
+        boolean[] wrt = new boolean[inputs];
         for (int num : argnums) {
             for (int i = a.offset(num); i < a.offset(num) + a.count(num); i++) {
                 TensorType t = a.inputs().get(i).type();
@@ -111,24 +133,22 @@ public final class Autodiff {
                 wrt[i] = true;
             }
         }
-        boolean outputsNeeded = withValue || hasAux;
-        Graph gg = outputsNeeded ? GradGraphs.valueAndGrad(tf.graph(), wrt) : GradGraphs.grad(tf.graph(), wrt);
-        List<Tensor> outs = Tracing.apply(gg, a.inputs());
-        int m = outputsNeeded ? tf.graph().outputs().size() : 0;
-        List<Tensor> grads = outs.subList(m, outs.size());
+        return wrt;
+    }
+
+    /** Each argument's gradient leaves in its own structure; one argnum gives that, several a List. */
+    private static Object gradsPerArg(Args a, int[] argnums, boolean[] wrt, List<Tensor> grads) {
         int[] gradIndex = new int[wrt.length];
         for (int i = 0, k = 0; i < wrt.length; i++) {
             gradIndex[i] = wrt[i] ? k++ : -1;
         }
         List<Object> perArg = new ArrayList<>();
         for (int num : argnums) {
-            int first = gradIndex[a.offset(num)];
-            perArg.add(a.unflattenArg(num, first < 0 ? List.of() : grads.subList(first, first + a.count(num))));
+            int n = a.count(num);
+            List<Tensor> leaves = n == 0 ? List.of() : grads.subList(gradIndex[a.offset(num)], gradIndex[a.offset(num)] + n);
+            perArg.add(a.unflattenArg(num, leaves));
         }
-        Object grad = argnums.length == 1 ? perArg.get(0) : List.copyOf(perArg);
-        Tensor value = outputsNeeded ? outs.get(0) : null;
-        Object aux = hasAux ? auxDef.unflatten(outs.subList(1, m)) : null;
-        return new Grads(value, grad, aux);
+        return argnums.length == 1 ? perArg.get(0) : Collections.unmodifiableList(perArg);
     }
 
     /** Checks that output 0 is a floating-point scalar; returns the aux structure (null without aux). */

@@ -41,7 +41,7 @@ public final class GradGraphs {
             out.addAll(r.cotangents());
             return out;
         }, new ArrayList<>(g.inputTypes()), withOutputs ? "valueAndGrad" : "grad");
-        return Vjp.closed(tf);
+        return Vjp.closed(tf, withOutputs ? "valueAndGrad" : "grad");
     }
 
     private static void checkScalarLoss(Graph g) {

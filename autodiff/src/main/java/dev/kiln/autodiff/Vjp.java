@@ -11,6 +11,7 @@ import dev.kiln.ir.TensorType;
 import dev.kiln.ir.Var;
 import dev.kiln.ir.prim.Binary;
 import dev.kiln.ir.prim.BinaryOp;
+import dev.kiln.ir.verify.Verifier;
 import dev.kiln.tracer.Dispatch;
 import dev.kiln.tracer.Tensor;
 import dev.kiln.tracer.TracedFunction;
@@ -63,7 +64,7 @@ public final class Vjp {
             out.addAll(r.cotangents());
             return out;
         }, specs, "vjp");
-        return closed(tf);
+        return closed(tf, "vjp");
     }
 
     /**
@@ -196,11 +197,16 @@ public final class Vjp {
         return out;
     }
 
-    /** The traced graph, pruned of equations no output needs; it closes over nothing by construction. */
-    static Graph closed(TracedFunction tf) {
+    /**
+     * The traced graph, pruned of equations no output needs and verified (a failure is a bug of a
+     * VJP rule, named by {@code stage}). It closes over nothing by construction.
+     */
+    static Graph closed(TracedFunction tf, String stage) {
         if (!tf.captured().isEmpty()) {
             throw new IllegalStateException("a derived graph captured " + tf.captured().size() + " outer values");
         }
-        return DeadCode.prune(tf.graph());
+        Graph g = DeadCode.prune(tf.graph());
+        Verifier.verify(g, stage);
+        return g;
     }
 }

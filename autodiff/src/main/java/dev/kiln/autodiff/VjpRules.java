@@ -78,7 +78,7 @@ final class VjpRules {
         return switch (p) {
             case Unary u -> switch (u.op()) {
                 case SIGN, FLOOR, CEIL, ROUND, NOT, STOP_GRADIENT -> false;
-                default -> true;
+                case NEG, EXP, LOG, LOG1P, EXPM1, TANH, LOGISTIC, SQRT, RSQRT, ABS, SIN, COS -> true;
             };
             case Binary b -> !b.op().isBitwise();
             case Compare cmp -> false;

@@ -4,8 +4,10 @@ import static dev.kiln.autodiff.GradCheck.checkPrimitive;
 import static dev.kiln.autodiff.GradCheck.dims;
 import static dev.kiln.autodiff.GradCheck.normal;
 import static dev.kiln.autodiff.GradCheck.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.kiln.ir.ArrayData;
+import dev.kiln.ir.interp.Interpreter;
 import dev.kiln.ir.prim.Binary;
 import dev.kiln.ir.prim.BinaryOp;
 import dev.kiln.ir.prim.Select;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -109,6 +112,27 @@ class ElementwiseVjpProperties {
         ArrayData a = r.nextInt(4) == 0 ? normal(r) : normal(r, shape);
         ArrayData b = normal(r, shape);
         checkPrimitive(new Select(), List.of(pred, a, b), new boolean[] {false, true, true}, r);
+    }
+
+    @Example
+    void maxAndMinSplitTheCotangentOfTiesInHalf() {
+        ArrayData x = ArrayData.of(new double[] {1, 2, 3}, 3), y = ArrayData.of(new double[] {1, 5, 0}, 3);
+        ArrayData ct = ArrayData.of(new double[] {4, 4, 4}, 3);
+        for (BinaryOp op : List.of(BinaryOp.MAX, BinaryOp.MIN)) {
+            var g = Vjp.graph(GradCheck.single(new Binary(op), List.of(x, y)), new boolean[] {true, true});
+            var out = Interpreter.run(g, List.of(x, y, ct));
+            double[] dx = op == BinaryOp.MAX ? new double[] {2, 0, 4} : new double[] {2, 4, 0};
+            double[] dy = op == BinaryOp.MAX ? new double[] {2, 4, 0} : new double[] {2, 0, 4};
+            assertArrayEquals(dx, out.get(1).toDoubleArray(), 0, op.textName());
+            assertArrayEquals(dy, out.get(2).toDoubleArray(), 0, op.textName());
+        }
+    }
+
+    @Example
+    void absHasSlopeOneAtZeroAsInJax() {
+        ArrayData x = ArrayData.of(new double[] {-1, 0, 2}, 3), ct = ArrayData.of(new double[] {1, 1, 1}, 3);
+        var g = Vjp.graph(GradCheck.single(new Unary(UnaryOp.ABS), List.of(x)), new boolean[] {true});
+        assertArrayEquals(new double[] {-1, 1, 1}, Interpreter.run(g, List.of(x, ct)).get(1).toDoubleArray(), 0);
     }
 
     static ArrayData awayFromZero(Random r, int... shape) {

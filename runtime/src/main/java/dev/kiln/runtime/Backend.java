@@ -16,7 +16,7 @@ public interface Backend {
     /** Higher wins when the user names no backend. */
     int priority();
 
-    /** Whether it can run here, and if not, why not in one line. */
+    /** Whether it can run here, and if not, why not in one line. Asked once; {@link Backends} keeps the answer. */
     Availability availability();
 
     /** Compiles {@code graph}. The executable may be run from many threads at once. */

@@ -1,10 +1,17 @@
 package dev.kiln.runtime;
 
 import dev.kiln.ir.KilnException;
+import dev.kiln.ir.SourceLocation;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The backends on the class path, found with {@link ServiceLoader}, and the choice among them:
@@ -14,6 +21,8 @@ import java.util.ServiceLoader;
 public final class Backends {
     private static volatile List<Backend> all;
     private static volatile String globalChoice;
+    private static final Logger LOG = Logger.getLogger("dev.kiln.backend");
+    private static final Map<String, Backend.Availability> AVAILABILITY = new ConcurrentHashMap<>();
 
     private Backends() {
     }
@@ -24,8 +33,7 @@ public final class Backends {
         if (a == null) {
             synchronized (Backends.class) {
                 if (all == null) {
-                    List<Backend> found = new ArrayList<>();
-                    ServiceLoader.load(Backend.class, Backends.class.getClassLoader()).forEach(found::add);
+                    List<Backend> found = load();
                     found.sort(Comparator.comparingInt(Backend::priority).reversed());
                     all = List.copyOf(found);
                 }
@@ -33,6 +41,38 @@ public final class Backends {
             }
         }
         return a;
+    }
+
+    /**
+     * Instantiates every provider, skipping (with a warning) one that fails to load, so a backend
+     * whose native library or dependency is missing cannot take the others down with it.
+     */
+    private static List<Backend> load() {
+        List<Backend> found = new ArrayList<>();
+        Iterator<Backend> it = ServiceLoader.load(Backend.class, Backends.class.getClassLoader()).iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    return found;
+                }
+                found.add(it.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                Throwable cause = e.getCause();
+                LOG.warning("kiln: skipping a backend that failed to load: " + e + (cause == null ? "" : " (cause: " + cause + ")"));
+                LOG.log(Level.FINE, "kiln: backend loading failure", e);
+            }
+        }
+    }
+
+    /** Whether {@code b} can run here, asked once per backend (probing a device can be slow). */
+    public static Backend.Availability availability(Backend b) {
+        return AVAILABILITY.computeIfAbsent(b.name(), n -> {
+            try {
+                return b.availability();
+            } catch (RuntimeException | LinkageError e) {
+                return Backend.Availability.no("probing it failed: " + e);
+            }
+        });
     }
 
     /** Sets the backend used when none is named per call (null restores the default). */
@@ -56,30 +96,42 @@ public final class Backends {
             return byName(name.trim());
         }
         for (Backend b : all()) {
-            if (b.availability().available()) {
+            if (availability(b).available()) {
                 return b;
             }
         }
-        throw new KilnException("backend", "no backend is available");
+        throw new KilnException("backend", "no backend is available", SourceLocation.ofCaller(),
+                "registered backends: " + summary());
     }
 
     /** The backend called {@code name}; an error naming the choices if it is unknown or unavailable. */
     public static Backend byName(String name) {
         for (Backend b : all()) {
             if (b.name().equalsIgnoreCase(name)) {
-                Backend.Availability av = b.availability();
+                Backend.Availability av = availability(b);
                 if (!av.available()) {
                     throw new KilnException("backend", "backend '" + b.name() + "' is not available here: " + av.reason(),
-                            null, "choose another with KILN_BACKEND or --backend; available: " + availableNames());
+                            SourceLocation.ofCaller(), "choose another with KILN_BACKEND, -Dkiln.backend or Kiln.setBackend; "
+                            + "available: " + availableNames());
                 }
                 return b;
             }
         }
-        throw new KilnException("backend", "unknown backend '" + name + "'", null,
-                "known backends: " + all().stream().map(Backend::name).toList());
+        throw new KilnException("backend", "unknown backend '" + name + "'", SourceLocation.ofCaller(),
+                "known backends: " + summary());
+    }
+
+    /** {@code jvm (available), ptx (not available: no CUDA driver), ...}, highest priority first. */
+    private static String summary() {
+        List<String> parts = new ArrayList<>();
+        for (Backend b : all()) {
+            Backend.Availability av = availability(b);
+            parts.add(b.name() + (av.available() ? " (available)" : " (not available: " + av.reason() + ")"));
+        }
+        return parts.isEmpty() ? "none (no dev.kiln.runtime.Backend service on the class path)" : String.join(", ", parts);
     }
 
     private static List<String> availableNames() {
-        return all().stream().filter(b -> b.availability().available()).map(Backend::name).toList();
+        return all().stream().filter(b -> availability(b).available()).map(Backend::name).toList();
     }
 }

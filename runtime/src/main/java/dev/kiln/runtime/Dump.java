@@ -1,22 +1,28 @@
 package dev.kiln.runtime;
 
+import dev.kiln.ir.KilnException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The dump switch: with {@code KILN_DUMP=dir} (or {@code -Dkiln.dump=dir}) every compile writes
- * numbered files into {@code dir/NNNN-label/}: the traced IR, the optimised IR, the kernel plan,
- * the buffer plan, the generated kernels and a Graphviz view. Stages name their files with a
- * two-digit prefix in pipeline order so {@code ls} shows them in order.
+ * numbered files into {@code dir/NNNN-label/} ({@code NNNN} counts compiles, the label is the
+ * jitted function's, e.g. {@code 0003-jit_Model.java_42}): the runtime writes
+ * {@code 01-traced.kir} (the traced graph as {@link GraphText#print} text, which parses back), and
+ * the backend adds its stages: the optimised IR, the kernel plan, the buffer plan, the generated
+ * kernels and a Graphviz view. Stages name their files with a two-digit prefix in pipeline order so
+ * {@code ls} shows them in order. The switch is read at every compile, so it can be turned on and
+ * off while a program runs.
  */
 public final class Dump {
     /** Dumping off. */
     public static final Dump NONE = new Dump(null);
-    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** The last number handed out in this JVM (guarded by the class lock). */
+    private static int sequence;
 
     private final Path dir;
 
@@ -39,16 +45,40 @@ public final class Dump {
         return root == null ? NONE : into(root, label);
     }
 
-    /** A fresh numbered folder under {@code root} (used by commands that dump on request). */
+    /**
+     * A fresh numbered folder under {@code root} (used by commands that dump on request). Numbers
+     * continue after the highest one already in {@code root}, so a second run into the same folder
+     * adds folders rather than mixing its files into the first run's.
+     */
     public static Dump into(Path root, String label) {
-        String name = String.format("%04d-%s", SEQUENCE.incrementAndGet(), sanitize(label));
-        Path d = root.resolve(name);
-        try {
-            Files.createDirectories(d);
-        } catch (IOException e) {
-            throw new UncheckedIOException("kiln: cannot create dump folder " + d, e);
+        synchronized (Dump.class) {
+            try {
+                Files.createDirectories(root);
+                int next = Math.max(sequence, highestNumberIn(root)) + 1;
+                while (true) {
+                    Path d = root.resolve(String.format("%04d-%s", next, sanitize(label)));
+                    try {
+                        Files.createDirectory(d);
+                        sequence = next;
+                        return new Dump(d);
+                    } catch (FileAlreadyExistsException taken) {
+                        next++;
+                    }
+                }
+            } catch (IOException e) {
+                throw new KilnException("dump", "cannot create a dump folder in " + root + ": " + e.getMessage(),
+                        null, "point KILN_DUMP / -Dkiln.dump at a writable folder, or unset it", e);
+            }
         }
-        return new Dump(d);
+    }
+
+    private static int highestNumberIn(Path root) throws IOException {
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("\\d{4,}-.*"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(0, n.indexOf('-'))))
+                    .max().orElse(0);
+        }
     }
 
     public boolean enabled() {
@@ -70,7 +100,8 @@ public final class Dump {
             Files.createDirectories(p.getParent());
             Files.writeString(p, text.get());
         } catch (IOException e) {
-            throw new UncheckedIOException("kiln: cannot write dump file " + p, e);
+            throw new KilnException("dump", "cannot write dump file " + p + ": " + e.getMessage(), null,
+                    "point KILN_DUMP / -Dkiln.dump at a writable folder, or unset it", e);
         }
     }
 

@@ -38,6 +38,12 @@ public final class Kiln {
 
     // ---------------------------------------------------------------- jit
 
+    /**
+     * {@code f} compiled once per abstract signature (the arguments' pytree structure and static
+     * values, every tensor's dtype and shape, the backend) and run from the cache afterwards; safe
+     * to call from many threads. Inside another transform it is inlined. Re-traces are logged on
+     * {@code dev.kiln.jit} with what changed. See {@link JittedFunction} and docs/runtime.md.
+     */
     public static <A, R> Fn1<A, R> jit(Fn1<A, R> f) {
         return jit(f, JitOptions.defaults());
     }
@@ -79,6 +85,10 @@ public final class Kiln {
     }
 
     /** jit of an untyped function, exposing the cache ({@link JittedFunction#cacheSize()}). */
+    public static JittedFunction jitN(FnN f) {
+        return new JittedFunction(f, JitOptions.defaults(), SourceLocation.ofCaller());
+    }
+
     public static JittedFunction jitN(FnN f, JitOptions options) {
         return new JittedFunction(f, options, SourceLocation.ofCaller());
     }
@@ -269,7 +279,10 @@ public final class Kiln {
     /** The registered backends and whether each can run here. */
     public static List<DeviceInfo> devices() {
         return Backends.all().stream()
-                .map(b -> new DeviceInfo(b.name(), b.priority(), b.availability().available(), b.availability().reason()))
+                .map(b -> {
+                    Backend.Availability av = Backends.availability(b);
+                    return new DeviceInfo(b.name(), b.priority(), av.available(), av.reason());
+                })
                 .toList();
     }
 

@@ -31,6 +31,8 @@ public final class Trace {
     private final Map<Tensor, Var> captured = new IdentityHashMap<>();
     private final List<Tensor> capturedOrder = new ArrayList<>();
     private final Map<ArrayData, Var> constants = new IdentityHashMap<>();
+    /** Rank-0 constants by (dtype, value): Java scalars given to non-elementwise primitives are common. */
+    private final Map<Literal, Var> scalarConstants = new java.util.HashMap<>();
     private boolean open = true;
 
     private Trace(String label, Trace parent) {
@@ -98,8 +100,14 @@ public final class Trace {
         }
         if (t.isConcrete()) {
             ArrayData d = t.data();
-            if (literalOk && d.type().rank() == 0) {
-                return Literal.of(d.getDouble(0), d.dtype());
+            if (d.type().rank() == 0) {
+                Literal lit = Literal.of(d.getDouble(0), d.dtype());
+                if (literalOk) {
+                    return lit;
+                }
+                if (!Double.isNaN(lit.value())) {
+                    return scalarConstants.computeIfAbsent(lit, l -> builder.addConstant(d));
+                }
             }
             return constants.computeIfAbsent(d, builder::addConstant);
         }
@@ -121,9 +129,15 @@ public final class Trace {
         return false;
     }
 
+    /** The error for using tracer {@code t} where its trace is not open (see {@link #escaped}). */
+    public static KilnException escapedError(Tensor t) {
+        return escaped(t, null);
+    }
+
     static KilnException escaped(Tensor t, String where) {
+        String when = t.trace().open ? "from another thread while it runs" : "after that trace ended";
         return new KilnException("trace", "a traced " + t.type() + " from " + t.trace().label()
-                + " was used " + (where == null ? "outside it" : "in " + where) + " after that trace ended",
+                + " was used " + (where == null ? "outside it" : "in " + where) + " " + when,
                 SourceLocation.ofCaller(),
                 "traced values live only while their function runs; return them from the function "
                         + "instead of storing them in fields or outer variables");

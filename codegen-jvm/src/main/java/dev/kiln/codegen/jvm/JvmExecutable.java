@@ -1,0 +1,113 @@
+package dev.kiln.codegen.jvm;
+
+import dev.kiln.ir.ArrayData;
+import dev.kiln.ir.KilnException;
+import dev.kiln.ir.TensorType;
+import dev.kiln.ir.buffers.CompiledPlan;
+import dev.kiln.ir.buffers.OutputBinding;
+import dev.kiln.ir.buffers.Placement;
+import dev.kiln.runtime.Executable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A graph compiled to JVM kernels: runs the kernel schedule on a workspace from its pool and
+ * returns fresh output arrays. Generated kernels and prepared library calls are stateless, and
+ * each run has its own workspace and outputs, so one executable serves many threads at once.
+ */
+public final class JvmExecutable implements Executable {
+    private final String label;
+    private final CompiledPlan plan;
+    private final List<Step> steps;
+    private final List<TensorType> inputTypes;
+    private final List<ArrayData> constants;
+    private final Workspace.Pool pool;
+
+    JvmExecutable(String label, CompiledPlan plan, List<Step> steps) {
+        this.label = label;
+        this.plan = plan;
+        this.steps = List.copyOf(steps);
+        this.inputTypes = plan.optimized().inputTypes();
+        this.constants = plan.optimized().constants().stream().map(c -> c.value()).toList();
+        this.pool = new Workspace.Pool(plan.buffers().arenaSizes());
+    }
+
+    /** The plan this executable runs: optimised graph, fusion, kernels, buffers. */
+    public CompiledPlan plan() {
+        return plan;
+    }
+
+    /** The kernels run, in order (aliases need none). */
+    public List<String> kernelNames() {
+        return steps.stream().map(Step::name).toList();
+    }
+
+    @Override
+    public String backendName() {
+        return "jvm";
+    }
+
+    @Override
+    public List<ArrayData> run(List<ArrayData> inputs) {
+        checkInputs(inputs);
+        List<OutputBinding> bindings = plan.buffers().outputs();
+        Object[] outputs = new Object[bindings.size()];
+        for (int i = 0; i < outputs.length; i++) {
+            OutputBinding o = bindings.get(i);
+            if (o.kind() == OutputBinding.Kind.OWNED) {
+                outputs[i] = ArrayData.zeros(o.type()).storage();
+            }
+        }
+        Workspace ws = pool.acquire();
+        try {
+            RunFrame frame = new RunFrame(inputs, constants, outputs, ws);
+            for (Step s : steps) {
+                s.run(frame);
+            }
+            return collect(frame, bindings);
+        } finally {
+            pool.release(ws);
+        }
+    }
+
+    private List<ArrayData> collect(RunFrame frame, List<OutputBinding> bindings) {
+        List<ArrayData> out = new ArrayList<>(bindings.size());
+        for (int i = 0; i < bindings.size(); i++) {
+            OutputBinding o = bindings.get(i);
+            out.add(switch (o.kind()) {
+                case OWNED -> ArrayData.wrap(o.type(), frame.outputs[i]);
+                case FILL -> ArrayData.full(o.type(), o.literal().value());
+                case COPY -> {
+                    ArrayData d = ArrayData.zeros(o.type());
+                    Placement p = o.from();
+                    int offset = p.where() == Placement.Where.ARENA ? p.offset() : 0;
+                    System.arraycopy(frame.array(p), offset, d.storage(), 0, d.size());
+                    yield d;
+                }
+            });
+        }
+        return out;
+    }
+
+    private void checkInputs(List<ArrayData> inputs) {
+        if (inputs.size() != inputTypes.size()) {
+            throw new KilnException(label, "expected " + inputTypes.size() + " inputs " + inputTypes + ", got " + inputs.size());
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            TensorType t = inputs.get(i).type();
+            if (!t.equals(inputTypes.get(i))) {
+                throw new KilnException(label, "input " + i + " is " + t + " but the compiled graph expects " + inputTypes.get(i),
+                        null, "executables are compiled for fixed shapes and dtypes; compile again for new ones");
+            }
+        }
+    }
+
+    /** Bytes of arena one run uses. */
+    public long arenaBytes() {
+        long n = 0;
+        for (var e : plan.buffers().arenaSizes().entrySet()) {
+            n += (long) e.getValue() * e.getKey().byteSize();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.kiln.codegen.jvm;
+
+import dev.kiln.ir.DType;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The memory of one run of an executable: one arena per dtype holding every intermediate (as the
+ * buffer plan places them), plus scratch for library kernels. A run takes a workspace from its
+ * executable's pool and gives it back, so concurrent runs never share one and repeated runs
+ * allocate nothing.
+ */
+final class Workspace {
+    final float[] f32;
+    final double[] f64;
+    final int[] i32;
+    final boolean[] bool;
+
+    Workspace(Map<DType, Integer> sizes) {
+        f32 = new float[sizes.getOrDefault(DType.F32, 0)];
+        f64 = new double[sizes.getOrDefault(DType.F64, 0)];
+        i32 = new int[sizes.getOrDefault(DType.I32, 0)];
+        bool = new boolean[sizes.getOrDefault(DType.BOOL, 0)];
+    }
+
+    Object arena(DType d) {
+        return switch (d) {
+            case F32 -> f32;
+            case F64 -> f64;
+            case I32 -> i32;
+            case BOOL -> bool;
+        };
+    }
+
+    /** A bounded pool of workspaces of one size. */
+    static final class Pool {
+        private final Map<DType, Integer> sizes;
+        private final ConcurrentLinkedQueue<Workspace> free = new ConcurrentLinkedQueue<>();
+        private final int max = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+
+        Pool(Map<DType, Integer> sizes) {
+            this.sizes = new EnumMap<>(DType.class);
+            this.sizes.putAll(sizes);
+        }
+
+        Workspace acquire() {
+            Workspace w = free.poll();
+            return w != null ? w : new Workspace(sizes);
+        }
+
+        void release(Workspace w) {
+            if (free.size() < max) {
+                free.offer(w);
+            }
+        }
+    }
+}

@@ -1,0 +1,362 @@
+package dev.kiln.codegen.jvm.gen;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.kiln.ir.DType;
+import dev.kiln.ir.kernel.Expr;
+import dev.kiln.ir.kernel.Local;
+import dev.kiln.ir.kernel.ReduceOp;
+import dev.kiln.ir.kernel.Stmt;
+import dev.kiln.ir.prim.BinaryOp;
+import dev.kiln.ir.prim.CompareOp;
+import dev.kiln.ir.prim.UnaryOp;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.Label;
+
+/**
+ * Scalar code in which the loop chosen by a {@link VectorPlan} runs {@code LANES} iterations at a
+ * time on Vector API values ({@code FloatVector.fromArray(SPECIES_PREFERRED, a, off + i)} and so
+ * on), followed by a scalar loop for the remaining iterations. Varying locals live in vector
+ * slots during the vector loop and in their scalar slots in the tail.
+ */
+final class VectorCode extends ScalarCode {
+    private static final String PKG = "jdk/incubator/vector/";
+    private static final String VECTOR = "L" + PKG + "Vector;";
+    private static final String SPECIES = "L" + PKG + "VectorSpecies;";
+    private static final String MASK_CLASS = PKG + "VectorMask";
+    private static final String MASK = "L" + MASK_CLASS + ";";
+    private static final String OPS = PKG + "VectorOperators";
+
+    private final VectorPlan plan;
+    private final String vclass;
+    private final String vdesc;
+    private final String scalar;
+    private final String array;
+    private final Map<Local, Integer> vectorSlots = new HashMap<>();
+    private boolean inVector;
+
+    VectorCode(MethodFrame f, VectorPlan plan) {
+        super(f);
+        this.plan = plan;
+        this.vclass = PKG + switch (plan.element) {
+            case F32 -> "FloatVector";
+            case F64 -> "DoubleVector";
+            case I32 -> "IntVector";
+            case BOOL -> throw new IllegalStateException("bool is a mask, not an element type");
+        };
+        this.vdesc = "L" + vclass + ";";
+        this.scalar = JvmTypes.descriptor(plan.element);
+        this.array = JvmTypes.arrayDescriptor(plan.element);
+    }
+
+    // ---- loop structure ----
+
+    @Override
+    void loop(Stmt.Loop l, int[] range) {
+        if (l != plan.loop || inVector) {
+            super.loop(l, range);
+            return;
+        }
+        int v = f.loopVar(l.var());
+        int hi = f.fresh(1), limit = f.fresh(1);
+        // v = lo; hi = range end; limit = hi - (hi - lo) % LANES
+        if (range != null) {
+            f.loadInt(range[0]);
+            mv.visitVarInsn(ISTORE, v);
+            f.loadInt(range[1]);
+        } else {
+            f.pushInt(0);
+            mv.visitVarInsn(ISTORE, v);
+            f.pushInt(l.var().extent());
+        }
+        mv.visitVarInsn(ISTORE, hi);
+        mv.visitVarInsn(ILOAD, hi);
+        mv.visitVarInsn(ILOAD, hi);
+        mv.visitVarInsn(ILOAD, v);
+        mv.visitInsn(ISUB);
+        lanes();
+        mv.visitInsn(IREM);
+        mv.visitInsn(ISUB);
+        mv.visitVarInsn(ISTORE, limit);
+        if (plan.mode == VectorPlan.Mode.REDUCE) {
+            for (Local acc : plan.accumulators) {
+                identity(acc);
+            }
+        }
+        Label vTest = new Label(), vBody = new Label();
+        mv.visitJumpInsn(GOTO, vTest);
+        mv.visitLabel(vBody);
+        inVector = true;
+        stmts(l.body());
+        inVector = false;
+        mv.visitVarInsn(ILOAD, v);
+        lanes();
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, v);
+        mv.visitLabel(vTest);
+        mv.visitVarInsn(ILOAD, v);
+        mv.visitVarInsn(ILOAD, limit);
+        mv.visitJumpInsn(IF_ICMPLT, vBody);
+        if (plan.mode == VectorPlan.Mode.REDUCE) {
+            for (Local acc : plan.accumulators) {
+                combineLanes(acc);
+            }
+        }
+        // Scalar tail.
+        Label tTest = new Label(), tBody = new Label();
+        mv.visitJumpInsn(GOTO, tTest);
+        mv.visitLabel(tBody);
+        stmts(l.body());
+        mv.visitIincInsn(v, 1);
+        mv.visitLabel(tTest);
+        mv.visitVarInsn(ILOAD, v);
+        mv.visitVarInsn(ILOAD, hi);
+        mv.visitJumpInsn(IF_ICMPLT, tBody);
+    }
+
+    private void lanes() {
+        species();
+        mv.visitMethodInsn(INVOKEINTERFACE, PKG + "VectorSpecies", "length", "()I", true);
+    }
+
+    private void species() {
+        mv.visitFieldInsn(GETSTATIC, vclass, "SPECIES_PREFERRED", SPECIES);
+    }
+
+    /** The vector accumulator of {@code acc} starts at the reduction's identity. */
+    private void identity(Local acc) {
+        ReduceOp op = accumulatorOp(acc);
+        double id = op == ReduceOp.SUM ? 0 : plan.element == DType.I32 ? Integer.MIN_VALUE : Double.NEGATIVE_INFINITY;
+        species();
+        constant(id, plan.element);
+        mv.visitMethodInsn(INVOKESTATIC, vclass, "broadcast", "(" + SPECIES + scalar + ")" + vdesc, false);
+        mv.visitVarInsn(ASTORE, vectorSlot(acc));
+    }
+
+    /** {@code acc = acc op reduceLanes(vacc)} after the vector loop. */
+    private void combineLanes(Local acc) {
+        ReduceOp op = accumulatorOp(acc);
+        BinaryOp bop = op == ReduceOp.SUM ? BinaryOp.ADD : BinaryOp.MAX;
+        mv.visitVarInsn(JvmTypes.load(acc.dtype()), f.local(acc));
+        mv.visitVarInsn(ALOAD, vectorSlot(acc));
+        operator(op == ReduceOp.SUM ? "ADD" : "MAX", "Associative");
+        mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "reduceLanes", "(L" + OPS + "$Associative;)" + scalar, false);
+        binary(bop, acc.dtype());
+        mv.visitVarInsn(JvmTypes.store(acc.dtype()), f.local(acc));
+    }
+
+    private ReduceOp accumulatorOp(Local acc) {
+        ReduceOp[] op = {null};
+        find(plan.loop.body(), acc, op);
+        return op[0];
+    }
+
+    private static void find(List<Stmt> body, Local acc, ReduceOp[] op) {
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Accumulate a && a.acc().equals(acc)) {
+                op[0] = a.op();
+            } else if (s instanceof Stmt.Loop l) {
+                find(l.body(), acc, op);
+            }
+        }
+    }
+
+    private int vectorSlot(Local l) {
+        return vectorSlots.computeIfAbsent(l, x -> f.fresh(1));
+    }
+
+    // ---- statements in the vector loop ----
+
+    @Override
+    void stmt(Stmt s) {
+        if (!inVector) {
+            super.stmt(s);
+            return;
+        }
+        switch (s) {
+            case Stmt.Assign a -> {
+                if (plan.varying.contains(a.local())) {
+                    vexpr(a.value(), a.local().dtype());
+                    mv.visitVarInsn(ASTORE, vectorSlot(a.local()));
+                } else {
+                    super.stmt(s);
+                }
+            }
+            case Stmt.Accumulate a -> {
+                if (plan.varying.contains(a.acc())) {
+                    mv.visitVarInsn(ALOAD, vectorSlot(a.acc()));
+                    operator(a.op() == ReduceOp.SUM ? "ADD" : "MAX", "Associative");
+                    vexpr(a.value(), a.acc().dtype());
+                    mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "lanewise", "(L" + OPS + "$Binary;" + VECTOR + ")" + vdesc, false);
+                    mv.visitVarInsn(ASTORE, vectorSlot(a.acc()));
+                } else {
+                    super.stmt(s);
+                }
+            }
+            case Stmt.Store st -> {
+                DType d = st.buffer().dtype();
+                vexpr(st.value(), d);
+                mv.visitVarInsn(ALOAD, f.arraySlot(st.buffer()));
+                address(st.buffer(), st.index());
+                if (d == DType.BOOL) {
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MASK_CLASS, "intoArray", "([ZI)V", false);
+                } else {
+                    mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "intoArray", "(" + array + "I)V", false);
+                }
+            }
+            default -> super.stmt(s);
+        }
+    }
+
+    // ---- vector expressions ----
+
+    private boolean varying(Expr e) {
+        return VectorPlan.isVarying(e, plan.var(), plan.varying, new boolean[1]);
+    }
+
+    /** Pushes {@code e} as a vector (or a mask when {@code dt} is bool), broadcasting a scalar value. */
+    private void vexpr(Expr e, DType dt) {
+        if (!varying(e)) {
+            if (dt == DType.BOOL) {
+                species();
+                expr(e);
+                mv.visitMethodInsn(INVOKEINTERFACE, PKG + "VectorSpecies", "maskAll", "(Z)" + MASK, true);
+            } else {
+                species();
+                expr(e);
+                mv.visitMethodInsn(INVOKESTATIC, vclass, "broadcast", "(" + SPECIES + scalar + ")" + vdesc, false);
+            }
+            return;
+        }
+        switch (e) {
+            case Expr.Read r -> mv.visitVarInsn(ALOAD, vectorSlot(r.local()));
+            case Expr.Load ld -> {
+                species();
+                mv.visitVarInsn(ALOAD, f.arraySlot(ld.buffer()));
+                address(ld.buffer(), ld.index());
+                if (ld.dtype() == DType.BOOL) {
+                    mv.visitMethodInsn(INVOKESTATIC, MASK_CLASS, "fromArray", "(" + SPECIES + "[ZI)" + MASK, false);
+                } else {
+                    mv.visitMethodInsn(INVOKESTATIC, vclass, "fromArray", "(" + SPECIES + array + "I)" + vdesc, false);
+                }
+            }
+            case Expr.Unary u -> vunary(u);
+            case Expr.Binary b -> vbinary(b);
+            case Expr.Compare c -> {
+                vexpr(c.a(), c.a().dtype());
+                operator(c.op().name(), "Comparison");
+                vexpr(c.b(), c.b().dtype());
+                mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "compare", "(L" + OPS + "$Comparison;" + VECTOR + ")" + MASK, false);
+            }
+            case Expr.Select s -> {
+                vexpr(s.onFalse(), s.dtype());
+                vexpr(s.onTrue(), s.dtype());
+                vexpr(s.pred(), DType.BOOL);
+                mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "blend", "(" + VECTOR + MASK + ")" + vdesc, false);
+            }
+            case Expr.Convert c -> vexpr(c.x(), dt);
+            default -> throw new IllegalStateException("no vector form for " + e);
+        }
+    }
+
+    private void vunary(Expr.Unary u) {
+        DType d = u.x().dtype();
+        if (d == DType.BOOL) {
+            vexpr(u.x(), d);
+            if (u.op() == UnaryOp.NOT) {
+                mv.visitMethodInsn(INVOKEVIRTUAL, MASK_CLASS, "not", "()" + MASK, false);
+            }
+            return;
+        }
+        switch (u.op()) {
+            case STOP_GRADIENT -> vexpr(u.x(), d);
+            case LOGISTIC -> {
+                // 1 / (1 + exp(-x))
+                vexpr(u.x(), d);
+                lanewise("NEG");
+                lanewise("EXP");
+                addScalar(1);
+                reciprocal();
+            }
+            case RSQRT -> {
+                vexpr(u.x(), d);
+                lanewise("SQRT");
+                reciprocal();
+            }
+            default -> {
+                vexpr(u.x(), d);
+                lanewise(u.op().name());
+            }
+        }
+    }
+
+    private void lanewise(String unaryOp) {
+        operator(unaryOp, "Unary");
+        mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "lanewise", "(L" + OPS + "$Unary;)" + vdesc, false);
+    }
+
+    private void addScalar(double c) {
+        constant(c, plan.element);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "add", "(" + scalar + ")" + vdesc, false);
+    }
+
+    /** {@code 1 / v} for the vector on the stack. */
+    private void reciprocal() {
+        int t = f.fresh(1);
+        mv.visitVarInsn(ASTORE, t);
+        species();
+        constant(1, plan.element);
+        mv.visitMethodInsn(INVOKESTATIC, vclass, "broadcast", "(" + SPECIES + scalar + ")" + vdesc, false);
+        operator("DIV", "Binary");
+        mv.visitVarInsn(ALOAD, t);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "lanewise", "(L" + OPS + "$Binary;" + VECTOR + ")" + vdesc, false);
+    }
+
+    private void vbinary(Expr.Binary b) {
+        DType d = b.a().dtype();
+        if (d == DType.BOOL) {
+            vexpr(b.a(), d);
+            vexpr(b.b(), d);
+            switch (b.op()) {
+                case AND -> mv.visitMethodInsn(INVOKEVIRTUAL, MASK_CLASS, "and", "(" + MASK + ")" + MASK, false);
+                case OR -> mv.visitMethodInsn(INVOKEVIRTUAL, MASK_CLASS, "or", "(" + MASK + ")" + MASK, false);
+                case XOR -> {
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MASK_CLASS, "eq", "(" + MASK + ")" + MASK, false);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MASK_CLASS, "not", "()" + MASK, false);
+                }
+                default -> throw new IllegalStateException(b.op() + " on masks");
+            }
+            return;
+        }
+        String[] op = switch (b.op()) {
+            case ADD -> new String[] {"ADD", "Associative"};
+            case SUB -> new String[] {"SUB", "Binary"};
+            case MUL -> new String[] {"MUL", "Associative"};
+            case DIV -> new String[] {"DIV", "Binary"};
+            case MAX -> new String[] {"MAX", "Associative"};
+            case MIN -> new String[] {"MIN", "Associative"};
+            case POW -> new String[] {"POW", "Binary"};
+            case AND -> new String[] {"AND", "Associative"};
+            case OR -> new String[] {"OR", "Associative"};
+            case XOR -> new String[] {"XOR", "Associative"};
+            case SHIFT_LEFT -> new String[] {"LSHL", "Binary"};
+            case SHIFT_RIGHT_LOGICAL -> new String[] {"LSHR", "Binary"};
+            case SHIFT_RIGHT_ARITHMETIC -> new String[] {"ASHR", "Binary"};
+            default -> throw new IllegalStateException(b.op() + " has no vector form");
+        };
+        vexpr(b.a(), d);
+        operator(op[0], op[1]);
+        vexpr(b.b(), d);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "lanewise", "(L" + OPS + "$Binary;" + VECTOR + ")" + vdesc, false);
+    }
+
+    private void operator(String name, String kind) {
+        mv.visitFieldInsn(GETSTATIC, OPS, name, "L" + OPS + "$" + kind + ";");
+    }
+
+    static String comparison(CompareOp op) {
+        return op.name();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.kiln.codegen.jvm.kernels;
+
+import dev.kiln.ir.DType;
+import dev.kiln.ir.TensorType;
+import dev.kiln.ir.prim.ConvGeneralDilated;
+import java.util.Arrays;
+
+/**
+ * {@code conv_general_dilated}, prepared once per (primitive, operand types): any spatial rank,
+ * strides, padding (negative too), lhs and rhs dilation, feature and batch groups, with the
+ * semantics of {@link ConvGeometry} (those of the reference interpreter).
+ *
+ * <p>f32 picks a plan by shape:
+ * <ul>
+ * <li>{@link ConvShiftedPlan}: unit strides, no lhs dilation, little junk on the padded grid (the
+ *     forward convolutions of the CIFAR CNN and their input gradients): implicit im2col, the GEMM
+ *     reading shifted views of a padded copy of the input;
+ * <li>{@link ConvIm2colPlan}: everything else (strided and lhs-dilated convolutions, kernel
+ *     gradients): explicit im2col + GEMM, tiled over groups and columns, depth split across
+ *     lanes when tiles are few.
+ * </ul>
+ * f64 runs the direct loop ({@link ConvDirect}): correct, parallel over output maps, no scratch.
+ *
+ * <p>All buffers are (array, offset) pairs; a run needs {@link #scratchSize()} elements of scratch
+ * and may be called from several threads at once when each has its own output and scratch.
+ */
+public final class ConvKernel {
+    /** Wide-grid columns per real output position above which the shifted plan is not used. */
+    static final double MAX_JUNK = 1.5;
+
+    private final ConvGeometry g;
+    private final ConvTables tables;
+    private final TensorType outType;
+    private final DType dtype;
+    private final ConvPlan plan;
+
+    private ConvKernel(ConvGeometry g, TensorType lhs, ConvPlan forced) {
+        this.g = g;
+        this.tables = ConvTables.of(g);
+        this.outType = g.outType(lhs);
+        this.dtype = lhs.dtype();
+        this.plan = dtype != DType.F32 ? null : forced != null ? forced : choose(g, tables);
+    }
+
+    /** Plans {@code p} on operands of types {@code lhs} and {@code rhs} (validated by the shape rule). */
+    public static ConvKernel prepare(ConvGeneralDilated p, TensorType lhs, TensorType rhs) {
+        return new ConvKernel(ConvGeometry.of(p, lhs, rhs), lhs, null);
+    }
+
+    /** The same with the im2col plan forced (tests compare the plans on one shape). */
+    static ConvKernel prepareIm2col(ConvGeneralDilated p, TensorType lhs, TensorType rhs) {
+        ConvGeometry g = ConvGeometry.of(p, lhs, rhs);
+        return new ConvKernel(g, lhs, new ConvIm2colPlan(g, ConvTables.of(g)));
+    }
+
+    private static ConvPlan choose(ConvGeometry g, ConvTables tables) {
+        if (shiftable(g) && ConvShiftedPlan.junkRatio(g) <= MAX_JUNK) {
+            return new ConvShiftedPlan(g);
+        }
+        return new ConvIm2colPlan(g, tables);
+    }
+
+    /** Unit strides and no lhs dilation: every im2col row is a shifted view of the padded input. */
+    static boolean shiftable(ConvGeometry g) {
+        if (g.rank() == 0) {
+            return false;
+        }
+        for (int s = 0; s < g.rank(); s++) {
+            if (g.stride()[s] != 1 || g.lhsDilation()[s] != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public TensorType outType() {
+        return outType;
+    }
+
+    /** Elements of scratch (of the operands' dtype) one run needs: none for f64. */
+    public int scratchSize() {
+        return plan == null ? 0 : plan.scratchSize();
+    }
+
+    public void run(float[] lhs, int lo, float[] rhs, int ro, float[] out, int oo, float[] scratch, int so) {
+        expect(DType.F32);
+        if (outType.numel() == 0) {
+            return;
+        }
+        if (g.depth() == 0) {
+            Arrays.fill(out, oo, oo + outType.numel(), 0f);
+            return;
+        }
+        plan.run(lhs, lo, rhs, ro, out, oo, scratch, so);
+    }
+
+    public void run(double[] lhs, int lo, double[] rhs, int ro, double[] out, int oo) {
+        expect(DType.F64);
+        ConvDirect.run(g, tables, lhs, lo, rhs, ro, out, oo);
+    }
+
+    private void expect(DType d) {
+        if (d != dtype) {
+            throw new IllegalStateException("conv kernel prepared for " + dtype + " run on " + d + " arrays");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "conv kernel -> " + outType + " [" + (plan == null ? "direct f64" : plan.toString()) + "]";
+    }
+}

@@ -1,0 +1,88 @@
+package dev.kiln.codegen.jvm;
+
+import static dev.kiln.codegen.jvm.G.lit;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kiln.ir.ArrayData;
+import dev.kiln.ir.DType;
+import dev.kiln.ir.Graph;
+import dev.kiln.ir.Var;
+import dev.kiln.ir.gen.RandomPrograms;
+import dev.kiln.ir.prim.BinaryOp;
+import dev.kiln.ir.prim.CompareOp;
+import dev.kiln.ir.prim.Compare;
+import dev.kiln.ir.prim.Select;
+import dev.kiln.ir.prim.UnaryOp;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API renderer: which loops it vectorises (seen in the bytecode), and that vector
+ * loops with their scalar tails compute what the interpreter computes, at sizes that are and are
+ * not multiples of the vector length.
+ */
+class VectorCodeTest {
+
+    private static String bytecode(Graph g) {
+        return JvmCompiler.explain(g, "bytecode");
+    }
+
+    @Test
+    void elementwiseChainUsesFloatVectors() {
+        assumeTrue(Vectorization.enabled());
+        G g = new G();
+        Var x = g.f32(1000), y = g.f32(1000);
+        Graph graph = g.build(g.un(UnaryOp.TANH, g.add(g.mul(g.un(UnaryOp.EXP, x), lit(2)), y)));
+        String code = bytecode(graph);
+        assertTrue(code.contains("jdk/incubator/vector/FloatVector.fromArray"), code);
+        assertTrue(code.contains("VectorOperators.TANH"), code);
+        assertTrue(code.contains("intoArray"), code);
+    }
+
+    @Test
+    void rowReductionUsesAVectorAccumulatorAndReducesLanes() {
+        assumeTrue(Vectorization.enabled());
+        G g = new G();
+        Var x = g.f32(8, 100);
+        String code = bytecode(g.build(g.sum(g.mul(x, x), 1)));
+        assertTrue(code.contains("reduceLanes"), code);
+    }
+
+    @Test
+    void stridedReadsStayScalar() {
+        G g = new G();
+        Var x = g.f32(64, 64);
+        Graph graph = g.build(g.add(g.eq(new dev.kiln.ir.prim.Transpose(dev.kiln.ir.Ints.of(1, 0)), x), lit(1)));
+        assertFalse(bytecode(graph).contains("fromArray"));
+    }
+
+    @Test
+    void vectorLoopsAndTailsMatchTheInterpreterAtAwkwardSizes() {
+        for (int n : new int[] {1, 15, 16, 17, 31, 33, 100, 257}) {
+            G g = new G();
+            Var x = g.f32(3, n), y = g.f32(3, n), b = g.f32(n);
+            Var z = g.add(g.mul(g.un(UnaryOp.LOGISTIC, x), y), g.bcast(b, new int[] {3, n}, 1));
+            Var mask = g.eq(new Compare(CompareOp.GT), z, lit(0.1f));
+            Var sel = g.eq(new Select(), mask, z, g.un(UnaryOp.RSQRT, g.add(g.un(UnaryOp.ABS, y), lit(1))));
+            Var rowMax = g.max(sel, 1);
+            Var colSum = g.sum(g.bin(BinaryOp.POW, g.un(UnaryOp.ABS, sel), lit(1.5f)), 0);
+            Graph graph = g.build(sel, mask, rowMax, colSum);
+            List<ArrayData> in = RandomPrograms.randomInputs(graph, new Random(n));
+            JvmCrossCheck.check(graph, in, "n=" + n);
+        }
+    }
+
+    @Test
+    void f64AndI32LoopsMatchTheInterpreter() {
+        for (DType d : new DType[] {DType.F64, DType.I32}) {
+            G g = new G();
+            Var x = g.in(d, 5, 37), y = g.in(d, 5, 37);
+            Var s = g.bin(BinaryOp.MAX, g.add(x, y), g.mul(x, y));
+            Graph graph = g.build(s, g.sum(s, 1), g.sum(s, 0), g.max(s, 0));
+            JvmCrossCheck.check(graph, RandomPrograms.randomInputs(graph, new Random(2)), d.toString());
+        }
+    }
+}

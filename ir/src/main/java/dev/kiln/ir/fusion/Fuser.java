@@ -1,0 +1,525 @@
+package dev.kiln.ir.fusion;
+
+import dev.kiln.ir.Atom;
+import dev.kiln.ir.Equation;
+import dev.kiln.ir.Graph;
+import dev.kiln.ir.Ints;
+import dev.kiln.ir.Shape;
+import dev.kiln.ir.Var;
+import dev.kiln.ir.prim.BroadcastInDim;
+import dev.kiln.ir.prim.Reshape;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a graph into a {@link FusionPlan}. Equations are visited consumers first; each one joins
+ * the kernels of its consumers where it can, or is written to memory by a kernel of its own:
+ *
+ * <ul>
+ *   <li>elementwise and layout equations (broadcast, reshape, transpose, slice, pad, concatenate,
+ *       iota, rev) are inlined into every consumer kernel, by index remapping, when
+ *       {@link FusionCost} accepts the recomputation that implies; a value that must be in memory
+ *       anyway is written by a consumer kernel of its shape when there is one (multi-output);</li>
+ *   <li>a reduction or library equation becomes the root of its consumers' loop kernel when they
+ *       read its result element for element (the epilogue), else a kernel of its own;</li>
+ *   <li>an unfused reshape of a value in memory is an alias (no copy).</li>
+ * </ul>
+ *
+ * Every refusal is recorded with its reason. With fusion off each equation is its own kernel.
+ */
+public final class Fuser {
+    private record Use(Equation consumer, int operand) {
+    }
+
+    private static final class Group {
+        final int id;
+        KernelKind kind;
+        Equation root;
+        final Shape shape;
+        final Set<Var> members = Collections.newSetFromMap(new IdentityHashMap<>());
+        final List<Equation> equations = new ArrayList<>();
+        final Set<Var> outputs = Collections.newSetFromMap(new IdentityHashMap<>());
+
+        Group(int id, KernelKind kind, Shape shape) {
+            this.id = id;
+            this.kind = kind;
+            this.shape = shape;
+        }
+
+        boolean has(Equation eq) {
+            return members.contains(eq.out());
+        }
+    }
+
+    private record PendingRefusal(Equation producer, Group consumer, FusionReason reason, String detail) {
+    }
+
+    private final Graph graph;
+    private final boolean enabled;
+    private final Map<Var, List<Use>> uses = new IdentityHashMap<>();
+    private final Map<Var, Integer> position = new IdentityHashMap<>();
+    private final Set<Var> graphOutputs = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<Group> groups = new ArrayList<>();
+    private final Map<Var, List<Group>> groupsOf = new IdentityHashMap<>();
+    private final Map<Var, Group> home = new IdentityHashMap<>();
+    private final List<PendingRefusal> refusals = new ArrayList<>();
+
+    private Fuser(Graph graph, boolean enabled) {
+        this.graph = graph;
+        this.enabled = enabled;
+        List<Equation> eqs = graph.equations();
+        for (int i = 0; i < eqs.size(); i++) {
+            Equation eq = eqs.get(i);
+            position.put(eq.out(), i);
+            for (int k = 0; k < eq.inputs().size(); k++) {
+                if (eq.input(k) instanceof Var v) {
+                    uses.computeIfAbsent(v, x -> new ArrayList<>()).add(new Use(eq, k));
+                }
+            }
+        }
+        for (Atom a : graph.outputs()) {
+            if (a instanceof Var v) {
+                graphOutputs.add(v);
+            }
+        }
+    }
+
+    /** The kernel plan of {@code graph}; with {@code fuse} false, one kernel per equation. */
+    public static FusionPlan plan(Graph graph, boolean fuse) {
+        Fuser f = new Fuser(graph, fuse);
+        List<Equation> eqs = graph.equations();
+        for (int i = eqs.size() - 1; i >= 0; i--) {
+            f.place(eqs.get(i));
+        }
+        return f.build();
+    }
+
+    // ---- placement ----
+
+    private void place(Equation eq) {
+        PrimitiveRole role = PrimitiveRole.of(eq.primitive());
+        if (!enabled) {
+            Group own = ownGroup(eq);
+            for (Group g : consumerGroups(eq).keySet()) {
+                refuse(eq, g, FusionReason.FUSION_DISABLED, "fusion is turned off");
+            }
+            home.put(eq.out(), own);
+            return;
+        }
+        if (role.inlinable()) {
+            placeInlinable(eq);
+        } else {
+            placeRoot(eq);
+        }
+    }
+
+    private void placeInlinable(Equation p) {
+        Map<Group, List<Use>> consumers = consumerGroups(p);
+        Map<Group, FusionReason> blocked = new LinkedHashMap<>();
+        List<Group> open = new ArrayList<>();
+        for (Map.Entry<Group, List<Use>> e : consumers.entrySet()) {
+            FusionReason r = inlineBlocker(e.getKey(), e.getValue());
+            if (r == null) {
+                open.add(e.getKey());
+            } else {
+                blocked.put(e.getKey(), r);
+            }
+        }
+        boolean isOutput = graphOutputs.contains(p.out());
+        FusionReason sharedReason = isOutput ? FusionReason.GRAPH_OUTPUT : null;
+        String sharedDetail = isOutput ? "the value is an output of the graph" : null;
+        if (!isOutput && blocked.isEmpty() && !open.isEmpty()) {
+            double evals = 0;
+            for (Group g : open) {
+                evals += evaluations(g, p.out(), true);
+            }
+            if (!FusionCost.acceptRecompute(p.primitive(), evals)) {
+                sharedReason = FusionReason.RECOMPUTE_TOO_EXPENSIVE;
+                sharedDetail = String.format("%s would be computed %.1f times per element (cost %d each)",
+                        p.primitive().name(), evals, FusionCost.elementCost(p.primitive()));
+            } else if (joinAll(open, p)) {
+                return;
+            } else {
+                sharedReason = FusionReason.WOULD_CREATE_CYCLE;
+                sharedDetail = "inlining it into kernels that also feed each other would make them wait on each other";
+            }
+        }
+        // The value goes to memory: written by one consumer kernel of its shape, or by a kernel of its own.
+        Group writer = null;
+        for (Group g : open) {
+            if (identityIn(g, p.out()) && tryJoin(g, p, true)) {
+                writer = g;
+                break;
+            }
+        }
+        if (writer == null) {
+            writer = ownGroup(p);
+        }
+        home.put(p.out(), writer);
+        for (Map.Entry<Group, List<Use>> e : consumers.entrySet()) {
+            Group g = e.getKey();
+            if (g == writer) {
+                continue;
+            }
+            FusionReason r = blocked.getOrDefault(g, sharedReason != null ? sharedReason : FusionReason.RECOMPUTE_TOO_EXPENSIVE);
+            String detail = blocked.containsKey(g) ? blockerDetail(r, g) : sharedDetail != null ? sharedDetail
+                    : "the value is in memory already; reading it is cheaper than computing it again";
+            refuse(p, g, r, detail);
+        }
+    }
+
+    private void placeRoot(Equation r) {
+        Map<Group, List<Use>> consumers = consumerGroups(r);
+        Group merged = null;
+        Map<Group, FusionReason> blocked = new LinkedHashMap<>();
+        for (Map.Entry<Group, List<Use>> e : consumers.entrySet()) {
+            Group g = e.getKey();
+            FusionReason why = epilogueBlocker(g, r);
+            if (why == null && merged == null) {
+                KernelKind before = g.kind;
+                g.kind = PrimitiveRole.of(r.primitive()) == PrimitiveRole.REDUCTION ? KernelKind.REDUCTION : KernelKind.LIBRARY;
+                g.root = r;
+                boolean materialize = graphOutputs.contains(r.out()) || consumers.size() > 1;
+                if (tryJoin(g, r, materialize)) {
+                    merged = g;
+                    continue;
+                }
+                g.kind = before;
+                g.root = null;
+                why = FusionReason.WOULD_CREATE_CYCLE;
+            } else if (why == null) {
+                why = FusionReason.NOT_INLINABLE;
+            }
+            blocked.put(g, why);
+        }
+        if (merged == null) {
+            merged = ownGroup(r);
+        }
+        home.put(r.out(), merged);
+        for (Map.Entry<Group, FusionReason> e : blocked.entrySet()) {
+            refuse(r, e.getKey(), e.getValue(), blockerDetail(e.getValue(), e.getKey()));
+        }
+    }
+
+    /** Why {@code p} cannot be inlined into {@code g} at these uses, or null if it can. */
+    private FusionReason inlineBlocker(Group g, List<Use> at) {
+        if (g.kind == KernelKind.ALIAS) {
+            return FusionReason.ALIAS_CONSUMER;
+        }
+        for (Use u : at) {
+            if (g.kind == KernelKind.LIBRARY && u.consumer().out() == g.root.out()) {
+                return FusionReason.LIBRARY_OPERAND;
+            }
+        }
+        if (g.equations.size() >= FusionCost.MAX_KERNEL_EQUATIONS) {
+            return FusionReason.KERNEL_TOO_LARGE;
+        }
+        return null;
+    }
+
+    /** Why reduction or library equation {@code r} cannot become the root of {@code g}, or null. */
+    private FusionReason epilogueBlocker(Group g, Equation r) {
+        if (g.kind == KernelKind.ALIAS) {
+            return FusionReason.ALIAS_CONSUMER;
+        }
+        if (g.kind != KernelKind.LOOP) {
+            return FusionReason.CONSUMER_HAS_ROOT;
+        }
+        if (!g.shape.equals(r.out().shape()) || !identityIn(g, r.out())) {
+            return FusionReason.NOT_AN_EPILOGUE;
+        }
+        if (g.equations.size() >= FusionCost.MAX_KERNEL_EQUATIONS) {
+            return FusionReason.KERNEL_TOO_LARGE;
+        }
+        return null;
+    }
+
+    private String blockerDetail(FusionReason r, Group g) {
+        return switch (r) {
+            case ALIAS_CONSUMER -> "the consumer is a reshape of a value in memory";
+            case LIBRARY_OPERAND -> g.root.primitive().name() + " reads its operands from memory";
+            case CONSUMER_HAS_ROOT -> "the consumer kernel already has " + g.root.primitive().name() + " at its root";
+            case NOT_AN_EPILOGUE -> "the consumer kernel (" + g.shape + ") does not read the result element for element";
+            case NOT_INLINABLE -> "reductions and library results are only fused as the root of their consumers' kernel, which is another kernel";
+            case KERNEL_TOO_LARGE -> "the consumer kernel has " + g.equations.size() + " equations already";
+            case WOULD_CREATE_CYCLE -> "fusing would make two kernels wait on each other";
+            default -> r.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    // ---- analyses over the groups being built ----
+
+    /** The groups computing a consumer of {@code eq}'s result, with the uses in each. */
+    private Map<Group, List<Use>> consumerGroups(Equation eq) {
+        Map<Group, List<Use>> out = new LinkedHashMap<>();
+        for (Use u : uses.getOrDefault(eq.out(), List.of())) {
+            for (Group g : groupsOf.getOrDefault(u.consumer().out(), List.of())) {
+                out.computeIfAbsent(g, x -> new ArrayList<>()).add(u);
+            }
+        }
+        return out;
+    }
+
+    /** Whether every use of {@code v} in {@code g} reads it at the kernel's own index (element for element). */
+    private boolean identityIn(Group g, Var v) {
+        if (!v.shape().equals(g.shape)) {
+            return false;
+        }
+        for (Use u : uses.getOrDefault(v, List.of())) {
+            Equation c = u.consumer();
+            if (!g.has(c)) {
+                continue;
+            }
+            if (g.root != null && c.out() == g.root.out()) {
+                return false;
+            }
+            if (!c.primitive().isElementwise() || !identityIn(g, c.out())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * How many times each element of {@code v} is computed by {@code g} (per kernel run), counting
+     * {@code v}'s uses by members of {@code g}, as if {@code v} were inlined there.
+     */
+    private double evaluations(Group g, Var v, boolean hypothetical) {
+        double e = g.outputs.contains(v) ? 1 : 0;
+        for (Use u : uses.getOrDefault(v, List.of())) {
+            Equation c = u.consumer();
+            if (!g.has(c)) {
+                continue;
+            }
+            if ((g.root != null && c.out() == g.root.out()) || v.shape().rank() == 0) {
+                // The root reads each operand element once; a scalar is computed once per kernel run
+                // (lowering hoists it out of every loop).
+                e += 1;
+                continue;
+            }
+            double perConsumer = evaluations(g, c.out(), false);
+            e += perConsumer * readsPerElement(g, c, v);
+        }
+        return hypothetical && e == 0 ? 1 : e;
+    }
+
+    /** How often {@code consumer} evaluates each element of its operand {@code v}, per element it computes. */
+    private static double readsPerElement(Group g, Equation consumer, Var v) {
+        if (consumer.primitive() instanceof BroadcastInDim b) {
+            double ratio = (double) consumer.out().type().numel() / Math.max(1, v.type().numel());
+            boolean trailingOnly = b.broadcastDimensions().equals(Ints.range(v.shape().rank()));
+            // [B] -> [B,C] varies only in outer loops, so lowering computes it once per outer iteration,
+            // except in a reduction's operand, where the reduced loops may be the outer ones.
+            return trailingOnly && g.kind != KernelKind.REDUCTION ? 1.0 : ratio;
+        }
+        return 1.0;
+    }
+
+    // ---- group membership ----
+
+    private Group ownGroup(Equation eq) {
+        PrimitiveRole role = PrimitiveRole.of(eq.primitive());
+        KernelKind kind = switch (role) {
+            case REDUCTION -> KernelKind.REDUCTION;
+            case LIBRARY -> KernelKind.LIBRARY;
+            default -> eq.primitive() instanceof Reshape && eq.input(0) instanceof Var ? KernelKind.ALIAS : KernelKind.LOOP;
+        };
+        Group g = new Group(groups.size(), kind, eq.out().shape());
+        if (kind == KernelKind.REDUCTION || kind == KernelKind.LIBRARY) {
+            g.root = eq;
+        }
+        groups.add(g);
+        add(g, eq);
+        g.outputs.add(eq.out());
+        return g;
+    }
+
+    private void add(Group g, Equation eq) {
+        g.members.add(eq.out());
+        g.equations.add(eq);
+        groupsOf.computeIfAbsent(eq.out(), x -> new ArrayList<>()).add(g);
+    }
+
+    private void remove(Group g, Equation eq) {
+        g.members.remove(eq.out());
+        g.equations.remove(eq);
+        g.outputs.remove(eq.out());
+        groupsOf.get(eq.out()).remove(g);
+    }
+
+    /** Adds {@code eq} to {@code g} (writing its value when {@code materialize}) unless that makes a cycle. */
+    private boolean tryJoin(Group g, Equation eq, boolean materialize) {
+        add(g, eq);
+        if (materialize) {
+            g.outputs.add(eq.out());
+            home.put(eq.out(), g);
+        }
+        if (acyclic()) {
+            return true;
+        }
+        remove(g, eq);
+        home.remove(eq.out());
+        return false;
+    }
+
+    private boolean joinAll(List<Group> gs, Equation eq) {
+        for (Group g : gs) {
+            add(g, eq);
+        }
+        if (acyclic()) {
+            return true;
+        }
+        for (Group g : gs) {
+            remove(g, eq);
+        }
+        return false;
+    }
+
+    /** Whether the kernels, linked by the values they write and read, still form a DAG. */
+    private boolean acyclic() {
+        Map<Group, List<Group>> succ = dependencies();
+        Map<Group, Integer> state = new IdentityHashMap<>();
+        for (Group g : groups) {
+            if (!visit(g, succ, state)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean visit(Group g, Map<Group, List<Group>> succ, Map<Group, Integer> state) {
+        Integer s = state.get(g);
+        if (s != null) {
+            return s == 2;
+        }
+        state.put(g, 1);
+        for (Group n : succ.getOrDefault(g, List.of())) {
+            if (!visit(n, succ, state)) {
+                return false;
+            }
+        }
+        state.put(g, 2);
+        return true;
+    }
+
+    /** For each kernel, the kernels reading a value it writes. */
+    private Map<Group, List<Group>> dependencies() {
+        Map<Group, List<Group>> succ = new IdentityHashMap<>();
+        for (Group g : groups) {
+            for (Var in : inputsOf(g)) {
+                Group h = home.get(in);
+                if (h != null && h != g) {
+                    List<Group> l = succ.computeIfAbsent(h, x -> new ArrayList<>());
+                    if (!l.contains(g)) {
+                        l.add(g);
+                    }
+                }
+            }
+        }
+        return succ;
+    }
+
+    private List<Var> inputsOf(Group g) {
+        Set<Var> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Var> out = new ArrayList<>();
+        for (Equation eq : g.equations) {
+            for (Atom a : eq.inputs()) {
+                if (a instanceof Var v && !g.members.contains(v) && seen.add(v)) {
+                    out.add(v);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void refuse(Equation producer, Group consumer, FusionReason reason, String detail) {
+        refusals.add(new PendingRefusal(producer, consumer, reason, detail));
+    }
+
+    // ---- the plan ----
+
+    private FusionPlan build() {
+        List<Group> order = schedule();
+        Map<Group, Integer> index = new IdentityHashMap<>();
+        List<FusedKernel> kernels = new ArrayList<>();
+        for (Group g : order) {
+            index.put(g, kernels.size());
+            List<Equation> eqs = new ArrayList<>(g.equations);
+            eqs.sort((a, b) -> Integer.compare(position.get(a.out()), position.get(b.out())));
+            List<Var> outs = eqs.stream().map(Equation::out).filter(g.outputs::contains).toList();
+            kernels.add(new FusedKernel(kernels.size(), kernelName(kernels.size(), g, eqs), g.kind, g.root, eqs,
+                    g.shape, inputsOf(sorted(g)), outs));
+        }
+        List<Refusal> rs = new ArrayList<>();
+        for (PendingRefusal r : refusals) {
+            Integer k = index.get(r.consumer());
+            if (k != null && !r.consumer().has(r.producer())) {
+                rs.add(new Refusal(r.producer(), k, r.reason(), r.detail()));
+            }
+        }
+        rs.sort((a, b) -> Integer.compare(position.get(a.producer().out()), position.get(b.producer().out())));
+        return new FusionPlan(graph, kernels, rs, enabled);
+    }
+
+    private Group sorted(Group g) {
+        g.equations.sort((a, b) -> Integer.compare(position.get(a.out()), position.get(b.out())));
+        return g;
+    }
+
+    /** Kernels in dependency order; among ready kernels, the one whose first equation comes first. */
+    private List<Group> schedule() {
+        List<Group> live = groups.stream().filter(g -> !g.equations.isEmpty()).toList();
+        Map<Group, List<Group>> succ = dependencies();
+        Map<Group, Integer> indegree = new IdentityHashMap<>();
+        for (Group g : live) {
+            indegree.putIfAbsent(g, 0);
+            for (Group n : succ.getOrDefault(g, List.of())) {
+                indegree.merge(n, 1, Integer::sum);
+            }
+        }
+        java.util.PriorityQueue<Group> ready = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingInt(this::firstPosition));
+        for (Group g : live) {
+            if (indegree.get(g) == 0) {
+                ready.add(g);
+            }
+        }
+        List<Group> out = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            Group g = ready.poll();
+            out.add(g);
+            for (Group n : succ.getOrDefault(g, List.of())) {
+                if (indegree.merge(n, -1, Integer::sum) == 0) {
+                    ready.add(n);
+                }
+            }
+        }
+        if (out.size() != live.size()) {
+            throw new IllegalStateException("fusion produced cyclic kernel dependencies");
+        }
+        return out;
+    }
+
+    private int firstPosition(Group g) {
+        int min = Integer.MAX_VALUE;
+        for (Equation e : g.equations) {
+            min = Math.min(min, position.get(e.out()));
+        }
+        return min;
+    }
+
+    private static String kernelName(int index, Group g, List<Equation> eqs) {
+        String what = switch (g.kind) {
+            case REDUCTION, LIBRARY -> g.root.primitive().name();
+            case ALIAS -> "reshape";
+            case LOOP -> eqs.size() == 1 ? eqs.getFirst().primitive().name() : "fused";
+        };
+        return "k" + index + "_" + what;
+    }
+}

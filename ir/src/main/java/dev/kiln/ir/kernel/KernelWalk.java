@@ -1,0 +1,129 @@
+package dev.kiln.ir.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/** Traversals of kernel IR shared by the passes: visiting and rewriting every index expression, every expression. */
+public final class KernelWalk {
+    private KernelWalk() {
+    }
+
+    /** Calls {@code f} on every expression (and sub-expression) in {@code body}. */
+    public static void exprs(List<Stmt> body, Consumer<Expr> f) {
+        for (Stmt s : body) {
+            switch (s) {
+                case Stmt.Loop l -> exprs(l.body(), f);
+                case Stmt.Assign a -> expr(a.value(), f);
+                case Stmt.Accumulate a -> expr(a.value(), f);
+                case Stmt.ArgMaxUpdate a -> expr(a.value(), f);
+                case Stmt.Store st -> expr(st.value(), f);
+                case Stmt.If i -> {
+                    exprs(i.then(), f);
+                    exprs(i.otherwise(), f);
+                }
+            }
+        }
+    }
+
+    public static void expr(Expr e, Consumer<Expr> f) {
+        f.accept(e);
+        switch (e) {
+            case Expr.Unary u -> expr(u.x(), f);
+            case Expr.Binary b -> {
+                expr(b.a(), f);
+                expr(b.b(), f);
+            }
+            case Expr.Compare c -> {
+                expr(c.a(), f);
+                expr(c.b(), f);
+            }
+            case Expr.Select s -> {
+                expr(s.pred(), f);
+                expr(s.onTrue(), f);
+                expr(s.onFalse(), f);
+            }
+            case Expr.Convert c -> expr(c.x(), f);
+            default -> {
+            }
+        }
+    }
+
+    /** Calls {@code f} on every index expression in {@code body} (loads, stores, iota values, guards, argmax positions). */
+    public static void indices(List<Stmt> body, Consumer<Idx> f) {
+        for (Stmt s : body) {
+            switch (s) {
+                case Stmt.Loop l -> indices(l.body(), f);
+                case Stmt.Store st -> f.accept(st.index());
+                case Stmt.ArgMaxUpdate a -> f.accept(a.position());
+                case Stmt.If i -> {
+                    for (Cond.Clause c : i.cond().clauses()) {
+                        f.accept(clauseIndex(c));
+                    }
+                    indices(i.then(), f);
+                    indices(i.otherwise(), f);
+                }
+                default -> {
+                }
+            }
+        }
+        exprs(body, e -> {
+            if (e instanceof Expr.Load l) {
+                f.accept(l.index());
+            } else if (e instanceof Expr.Index i) {
+                f.accept(i.index());
+            }
+        });
+    }
+
+    static Idx clauseIndex(Cond.Clause c) {
+        return switch (c) {
+            case Cond.AtLeast a -> a.index();
+            case Cond.Below b -> b.index();
+            case Cond.Divisible d -> d.index();
+        };
+    }
+
+    /** {@code body} with every index expression replaced by {@code f} of it. */
+    public static List<Stmt> mapIndices(List<Stmt> body, UnaryOperator<Idx> f) {
+        List<Stmt> out = new ArrayList<>(body.size());
+        for (Stmt s : body) {
+            out.add(switch (s) {
+                case Stmt.Loop l -> new Stmt.Loop(l.var(), l.parallel(), l.contiguous(), mapIndices(l.body(), f));
+                case Stmt.Assign a -> new Stmt.Assign(a.local(), mapExpr(a.value(), f));
+                case Stmt.Accumulate a -> new Stmt.Accumulate(a.acc(), a.op(), mapExpr(a.value(), f));
+                case Stmt.ArgMaxUpdate a -> new Stmt.ArgMaxUpdate(a.best(), a.bestIndex(), mapExpr(a.value(), f), f.apply(a.position()));
+                case Stmt.Store st -> new Stmt.Store(st.buffer(), f.apply(st.index()), mapExpr(st.value(), f));
+                case Stmt.If i -> new Stmt.If(mapCond(i.cond(), f), mapIndices(i.then(), f), mapIndices(i.otherwise(), f));
+            });
+        }
+        return out;
+    }
+
+    private static Cond mapCond(Cond c, UnaryOperator<Idx> f) {
+        List<Cond.Clause> out = new ArrayList<>();
+        for (Cond.Clause cl : c.clauses()) {
+            out.add(switch (cl) {
+                case Cond.AtLeast a -> new Cond.AtLeast(f.apply(a.index()), a.bound());
+                case Cond.Below b -> new Cond.Below(f.apply(b.index()), b.bound());
+                case Cond.Divisible d -> new Cond.Divisible(f.apply(d.index()), d.divisor());
+            });
+        }
+        return new Cond(out);
+    }
+
+    public static Expr mapExpr(Expr e, UnaryOperator<Idx> f) {
+        return switch (e) {
+            case Expr.Load l -> new Expr.Load(l.buffer(), f.apply(l.index()));
+            case Expr.Index i -> new Expr.Index(f.apply(i.index()), i.dtype());
+            case Expr.Unary u -> new Expr.Unary(u.op(), mapExpr(u.x(), f));
+            case Expr.Binary b -> new Expr.Binary(b.op(), mapExpr(b.a(), f), mapExpr(b.b(), f));
+            case Expr.Compare c -> new Expr.Compare(c.op(), mapExpr(c.a(), f), mapExpr(c.b(), f));
+            case Expr.Select s -> new Expr.Select(mapExpr(s.pred(), f), mapExpr(s.onTrue(), f), mapExpr(s.onFalse(), f));
+            case Expr.Convert c -> new Expr.Convert(c.to(), mapExpr(c.x(), f));
+            case Expr.Const c -> c;
+            case Expr.Read r -> r;
+        };
+    }
+}

@@ -1,0 +1,46 @@
+package dev.kiln.ir.opt;
+
+import dev.kiln.ir.Graph;
+import java.util.List;
+
+/**
+ * The graph optimiser run before fusion: simplification, constant folding, common subexpression
+ * elimination and dead code elimination, repeated until the graph stops changing (each pass
+ * exposes work for the others: a folded constant becomes a literal that simplifies {@code x*1},
+ * which makes two equations identical, which leaves a third dead).
+ */
+public final class Optimizer {
+    private static final int MAX_ROUNDS = 16;
+
+    private final List<GraphPass> passes;
+
+    public Optimizer(List<GraphPass> passes) {
+        this.passes = List.copyOf(passes);
+    }
+
+    /** The standard pipeline. */
+    public static Optimizer standard() {
+        return new Optimizer(List.of(new AlgebraicSimplifier(), new ConstantFolding(), new CommonSubexpressions(),
+                new DeadCodeElimination()));
+    }
+
+    /** {@code graph} optimised with the standard pipeline. */
+    public static Graph optimize(Graph graph) {
+        return standard().run(graph);
+    }
+
+    /** Runs the passes in order, round after round, until a whole round changes nothing. */
+    public Graph run(Graph graph) {
+        Graph g = graph;
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Graph before = g;
+            for (GraphPass p : passes) {
+                g = p.run(g);
+            }
+            if (g.equals(before)) {
+                break;
+            }
+        }
+        return g;
+    }
+}
