@@ -1,5 +1,6 @@
 package dev.kiln.bench.jmh;
 
+import dev.kiln.codegen.jvm.kernels.Sgemm;
 import dev.kiln.runtime.JitOptions;
 import dev.kiln.runtime.Kiln;
 import dev.kiln.tracer.Fn2;
@@ -19,9 +20,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * An f32 matrix product {@code [n, n] x [n, n]} through {@code Kiln.jit} (a dot_general, which the
- * JVM backend runs as its library GEMM). {@code kiln bench jmh} turns the time into GFLOP/s
- * (2n³ per product) and prints it next to the machine's estimated peak.
+ * An f32 matrix product {@code [n, n] x [n, n]}: the JVM backend's library GEMM
+ * ({@link Sgemm}) called directly, on one thread and on all lanes of the kernels' pool, and the
+ * same product through {@code Kiln.jit} (a dot_general, with the dispatch around it).
+ * {@code kiln bench jmh} turns the times into GFLOP/s (2n³ per product) and prints them next to
+ * the machine's estimated peak.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,6 +38,7 @@ public class GemmBenchmarks {
 
     private Fn2<Tensor, Tensor, Tensor> matmul;
     private Tensor a, b;
+    private float[] fa, fb, fc, scratch;
 
     @Setup
     public void setup() {
@@ -42,6 +46,22 @@ public class GemmBenchmarks {
         var k = Random.splitList(Random.key(3), 2);
         a = Random.normal(k.get(0), n, n);
         b = Random.normal(k.get(1), n, n);
+        fa = a.toFloatArray();
+        fb = b.toFloatArray();
+        fc = new float[n * n];
+        scratch = new float[Sgemm.scratchFloats(n, n, n, true)];
+    }
+
+    @Benchmark
+    public float[] sgemmOneThread() {
+        Sgemm.gemm(n, n, n, fa, 0, n, 1, fb, 0, n, 1, fc, 0, n, 1, false, scratch, 0, false);
+        return fc;
+    }
+
+    @Benchmark
+    public float[] sgemmAllLanes() {
+        Sgemm.gemm(n, n, n, fa, 0, n, 1, fb, 0, n, 1, fc, 0, n, 1, false, scratch, 0, true);
+        return fc;
     }
 
     @Benchmark

@@ -90,7 +90,7 @@ public final class PaperReport {
 
     static Table memoryTable(PaperResults r) {
         Table.Builder b = Table.builder("max_batch", "Largest batch within the memory budget (Table 4)",
-                "model", "mode", "budget", "max batch", "working set", "peak intermediates", "intermediates without reuse",
+                "model", "mode", "budget", "max batch", "working set", "arena", "intermediates without reuse",
                 "real step ms", "real step heap peak", "notes");
         for (MemoryRow m : r.memory()) {
             String mode = m.variant() == Variant.SGD ? "non-private (SGD)" : "private (DP-SGD)";
@@ -102,8 +102,8 @@ public final class PaperReport {
             }
             b.row(m.model(), mode, Format.bytes(m.budget()), m.found().batch(),
                     m.estimate() == null ? "" : Format.bytes(m.estimate().workingSetBytes()),
-                    m.estimate() == null ? "" : Format.bytes(m.estimate().peakIntermediateBytes()),
-                    m.estimate() == null ? "" : Format.bytes(m.estimate().totalIntermediateBytes()),
+                    m.estimate() == null ? "" : Format.bytes(m.estimate().arenaBytes()),
+                    m.estimate() == null ? "" : Format.bytes(m.estimate().intermediateBytes()),
                     m.realRun() == null ? "" : median(m.realRun()),
                     m.realRun() != null && m.realRun().ok() ? Format.bytes(m.heapPeakBytes()) : "", note);
         }
@@ -189,10 +189,11 @@ public final class PaperReport {
         }
         if (!r.memory().isEmpty()) {
             sb.append(Markdown.render(memoryTable(r))).append('\n');
-            sb.append("Working set = inputs + the peak of live intermediates over the step's traced graph in equation "
-                    + "order (the arena an ideal allocator needs without fusion: an upper bound on the fused buffer plan; "
-                    + "the JVM backend's buffer plan had not landed). The real step runs at that batch size; its heap peak "
-                    + "is the sum of the heap pools' peaks above the heap in use before the step.\n\n");
+            sb.append("Working set = the step's inputs (parameters, batch, key) + the arena of its buffer plan (fused, "
+                    + "buffers reused: what the compiler places every intermediate in) + its outputs; library scratch "
+                    + "(GEMM packing, a few MiB) is not counted. \"Intermediates without reuse\" is the arena with no "
+                    + "slot shared. The real step runs once at the batch size found, on the same backend; its heap peak "
+                    + "is the sum of the heap pools' peaks above the heap in use before the step (an upper bound).\n\n");
         }
         return sb.toString();
     }

@@ -155,7 +155,7 @@ public final class PaperRun {
         progress.task(model + " " + v.label() + ": largest batch within " + dev.kiln.bench.report.Format.bytes(plan.memoryBudget()));
         TrainingStep<?> probe = TrainingStep.prepare(base(model, 1, v));
         MaxBatch.Found found = MaxBatch.search(b -> workingSet(probe, b), plan.memoryBudget(), BATCH_CAP);
-        MemoryEstimate est = found.batch() > 0 ? MemoryEstimate.of(probe.graphAt(found.batch())) : null;
+        MemoryEstimate est = found.batch() > 0 ? MemoryEstimate.of(probe.graphAt(found.batch()), true, true) : null;
         progress.advance(1);
         Outcome real = null;
         long[] heap = {0};
@@ -179,7 +179,7 @@ public final class PaperRun {
     /** The working set at batch {@code b}; a batch too large to even describe does not fit. */
     private static long workingSet(TrainingStep<?> probe, int b) {
         try {
-            return MemoryEstimate.of(probe.graphAt(b)).workingSetBytes();
+            return MemoryEstimate.of(probe.graphAt(b), true, true).workingSetBytes();
         } catch (RuntimeException e) {
             return Long.MAX_VALUE;
         }

@@ -1,0 +1,55 @@
+package dev.kiln.bench.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TimingTest {
+    @Test
+    void warmupCallsAreMadeButNotTimed() {
+        int[] calls = {0};
+        List<Long> reported = new ArrayList<>();
+        double[] t = Timing.of(3, 5).measure(() -> calls[0]++, reported::add);
+        assertEquals(8, calls[0]);
+        assertEquals(5, t.length);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), reported);
+    }
+
+    @Test
+    void anOverrunBudgetStopsAfterTheMinimumRuns() {
+        int[] calls = {0};
+        // Each call takes at least 2 ms by construction, the budget is 1 ms: only minRuns are timed.
+        double[] t = new Timing(0, 50, 2, 1).measure(() -> {
+            calls[0]++;
+            long until = System.nanoTime() + 2_000_000;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        });
+        assertEquals(2, t.length);
+        assertEquals(2, calls[0]);
+    }
+
+    @Test
+    void aSlowActionLosesItsWarmupWhenItWouldOverrunTheBudget() {
+        Timing plan = new Timing(2, 10, 3, 10_000);
+        assertSame(plan, plan.fitTo(100));
+        Timing cut = plan.fitTo(5_000);
+        assertEquals(0, cut.warmup());
+        assertEquals(1, cut.minRuns());
+        assertEquals(10, cut.runs());
+        Timing unbounded = new Timing(2, 10, 3, 0);
+        assertSame(unbounded, unbounded.fitTo(1e9));
+    }
+
+    @Test
+    void inconsistentPlansAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Timing(-1, 5, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Timing(0, 2, 3, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Timing(0, 0, 0, 0));
+    }
+}
