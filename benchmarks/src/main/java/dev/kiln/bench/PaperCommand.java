@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
                 + "largest batch within a memory budget (Table 4).",
                 "Writes CSV files, PNG charts and paper.md under --out."})
 final class PaperCommand implements Callable<Integer> {
-    @Option(names = "--models", split = ",", description = "models (default: all six; with --quick on the interpreter, the four small ones)")
+    static final List<String> QUICK_MODELS = List.of("logreg", "ffnn", "mnist_cnn", "embedding");
+
+    @Option(names = "--models", split = ",", description = "models (default: all six; with --quick, logreg, ffnn, mnist_cnn and embedding)")
     List<String> models;
 
     @Option(names = "--batches", defaultValue = "16,32,64,128,256", description = "batch sizes (default ${DEFAULT-VALUE})")
@@ -83,8 +85,9 @@ final class PaperCommand implements Callable<Integer> {
     }
 
     PaperPlan plan() {
-        String be = backend != null ? Backends.byName(backend).name() : Backends.defaultBackend().name();
-        boolean slow = be.equals("interpreter");
+        if (backend != null) {
+            Backends.byName(backend);
+        }
         List<String> ms = ModelList.parse(models);
         List<Integer> bs = ModelList.parseInts(batches, "--batches");
         int steps = length.steps != null ? length.steps : 10;
@@ -93,23 +96,22 @@ final class PaperCommand implements Callable<Integer> {
         long budget = budgetSeconds * 1000L;
         int abBatch = ablationBatch;
         boolean real = !noRealRun;
+        List<String> ablationModels = ms.stream().filter(m -> !m.equals("lstm")).toList();
         if (quick) {
-            // Under two minutes: one batch size, few steps, a short budget; on the slow interpreter
-            // only the four small models (CIFAR-10 and the LSTM take minutes a step there).
+            // Under two minutes: the four small models (a CIFAR-10 or LSTM step can take seconds to
+            // minutes), one batch size, few steps, a short budget, the ablation of the two smallest,
+            // Table 4 from the buffer plans alone.
             if (models == null) {
-                ms = slow ? List.of("logreg", "ffnn", "mnist_cnn", "embedding") : ms;
+                ms = QUICK_MODELS;
             }
-            bs = List.of(slow ? 32 : 64);
+            bs = List.of(32);
             steps = Math.min(steps, 3);
             epochs = 0;
             warm = Math.min(warm, 1);
             budget = Math.min(budget, 5_000);
-            abBatch = slow ? 16 : 64;
-            real = real && !slow;
-        }
-        List<String> ablationModels = ms.stream().filter(m -> !m.equals("lstm")).toList();
-        if (quick && slow) {
-            ablationModels = ablationModels.stream().filter(m -> m.equals("logreg") || m.equals("ffnn")).toList();
+            abBatch = 16;
+            real = false;
+            ablationModels = ms.stream().filter(m -> m.equals("logreg") || m.equals("ffnn")).toList();
         }
         Set<String> parts = new HashSet<>(PaperPlan.ALL_PARTS);
         for (String s : skip) {

@@ -80,7 +80,7 @@ final class StepCommand implements Callable<Integer> {
         sb.append(String.format("  %s%s%n", s.jit() ? "jit on backend " + r.backend() : "eager (no jit)",
                 s.jit() ? ", fusion " + onOff(s.fuse()) + ", buffer reuse " + onOff(s.reuse()) : ""));
         if ("interpreter".equals(r.backend())) {
-            sb.append("  note: the reference interpreter ran this (the JVM backend was not available): not Kiln's compiled speed\n");
+            sb.append("  note: the reference interpreter ran this: not Kiln's compiled speed\n");
         }
         sb.append(String.format("  first call (trace + compile + one step): %s ms%n", Format.sig(r.firstCallMillis())));
         sb.append(String.format("  median step: %s ms (quartiles %s-%s ms, min %s, max %s, %d timed steps)%n",

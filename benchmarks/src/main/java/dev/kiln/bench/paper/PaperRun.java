@@ -25,7 +25,7 @@ import java.util.List;
  */
 public final class PaperRun {
     /** Largest batch size the memory search tries. */
-    static final int BATCH_CAP = 1 << 20;
+    static final int BATCH_CAP = 1 << 24;
 
     private final PaperPlan plan;
     private final Progress progress;

@@ -108,8 +108,7 @@ public final class CompareReport {
                 .append(" (pthread OpenBLAS, one BLAS thread), as in PEERS.md. Kiln: jit on the **").append(r.kilnBackend())
                 .append("** backend");
         if ("interpreter".equals(r.kilnBackend())) {
-            sb.append(" (interpreter fallback: the JVM backend had not landed, so Kiln's figures here are the reference "
-                    + "interpreter's, not its compiled speed)");
+            sb.append(" (the reference interpreter: Kiln's figures here are not its compiled speed)");
         }
         sb.append(". Kiln and PyTorch ran in alternating chunks of ").append(r.chunk())
                 .append(" steps in one invocation, so both saw the same load; the ratio is of medians.\n\n");
