@@ -62,7 +62,7 @@ final class ResultsCommand implements Callable<Integer> {
             run("compare", new CompareCommand(), args(quick ? "--models logreg,ffnn,mnist_cnn,embedding --repeats 2 --chunk 2 --warmup 1"
                     : null, compareArgs), failed);
             String jmh = jmhArgs != null ? jmhArgs : quick
-                    ? "-f 1 -wi 1 -i 1 -w 1s -r 1s -p n=256 -p model=ffnn -p batch=128 Fusion|Gemm.sgemm|DpStep"
+                    ? "-f 1 -wi 1 -i 1 -w 1s -r 1s -p n=256 -p model=ffnn -p batch=128 Fusion|sgemm|DpStep"
                     : "-f 1 -wi 2 -i 3 -w 2s -r 2s";
             run("jmh", new JmhCommand(), args(null, jmh), failed);
         }

@@ -76,9 +76,11 @@ public record PeakFlops(int cores, double nominalMhz, double measuredGhz, int fl
 
     /** Cycles per second from the latency of dependent FMAs; the best of several tries (least disturbed). */
     static double clockGhz() {
-        long n = 50_000_000;
+        // Short bursts (about 2 ms each), many of them, the fastest kept: on a loaded machine a
+        // long run is always interrupted by the scheduler, a short one often is not.
+        long n = 2_000_000;
         double best = Double.MAX_VALUE;
-        for (int r = 0; r < 7; r++) {
+        for (int r = 0; r < 60; r++) {
             long t = System.nanoTime();
             sink = fmaChain(n, 1.0000001 + r * 1e-9);
             best = Math.min(best, (System.nanoTime() - t) / (double) n);
@@ -96,9 +98,9 @@ public record PeakFlops(int cores, double nominalMhz, double measuredGhz, int fl
 
     /** GFLOP/s of eight independent vector FMA chains per thread, on {@code threads} threads at once. */
     static double vectorGflops(int threads) {
-        long iters = 20_000_000;
+        long iters = 2_000_000;
         double best = 0;
-        for (int r = 0; r < 5; r++) {
+        for (int r = 0; r < 40; r++) {
             Thread[] ts = new Thread[threads];
             float[] sinks = new float[threads];
             long t = System.nanoTime();
