@@ -26,7 +26,7 @@ final class ResultsCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "the quick version of every part (a few minutes in all)")
     boolean quick;
 
-    @Option(names = "--skip", split = ",", description = "parts to leave out: paper, compare, jmh (their last results stay in RESULTS.md)")
+    @Option(names = "--skip", split = ",", description = "parts to leave out: paper, compare, coldstart, jmh (their last results stay in RESULTS.md)")
     Set<String> skip = new HashSet<>();
 
     @Option(names = "--compose-only", description = "only rewrite RESULTS.md from the sections already under --out")
@@ -50,8 +50,8 @@ final class ResultsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (String s : skip) {
-            if (!Set.of("paper", "compare", "jmh").contains(s)) {
-                throw new IllegalArgumentException("--skip: unknown part '" + s + "' (paper, compare, jmh)");
+            if (!Set.of("paper", "compare", "coldstart", "jmh").contains(s)) {
+                throw new IllegalArgumentException("--skip: unknown part '" + s + "' (paper, compare, coldstart, jmh)");
             }
         }
         double loadBefore = Machine.loadNow();
@@ -61,6 +61,7 @@ final class ResultsCommand implements Callable<Integer> {
             run("paper", new PaperCommand(), args(quick ? "--quick" : null, paperArgs), failed);
             run("compare", new CompareCommand(), args(quick ? "--models logreg,ffnn,mnist_cnn,embedding --repeats 2 --chunk 2 --warmup 1"
                     : null, compareArgs), failed);
+            run("coldstart", new ColdStartCommand(), args(quick ? "--models logreg,ffnn" : null, ""), failed);
             String jmh = jmhArgs != null ? jmhArgs : quick
                     ? "-f 1 -wi 1 -i 1 -w 1s -r 1s -p n=256 -p model=ffnn -p batch=128 Fusion|sgemm|DpStep"
                     : "-f 1 -wi 2 -i 3 -w 2s -r 2s";

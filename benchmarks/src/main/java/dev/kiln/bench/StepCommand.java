@@ -8,6 +8,7 @@ import dev.kiln.bench.step.StepResult;
 import dev.kiln.bench.step.StepRunner;
 import dev.kiln.bench.step.StepSpec;
 import dev.kiln.bench.step.Variant;
+import dev.kiln.bench.paper.ColdStart;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,6 +48,9 @@ final class StepCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "untimed steps after the first call (default ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--csv", description = "print one machine-readable line instead of the report (for 'kiln bench coldstart')")
+    boolean csv;
+
     @Option(names = "--budget", defaultValue = "60", description = "stop timing after this many seconds (at least 3 steps; default ${DEFAULT-VALUE})")
     int budgetSeconds;
 
@@ -60,6 +64,11 @@ final class StepCommand implements Callable<Integer> {
         StepSpec spec = new StepSpec(model, batch, v, !eager, backend, !noFusion, !noBufferReuse);
         Timing timing = new Timing(warmup, steps, Math.min(steps, 3), budgetSeconds * 1000L);
         StepResult r;
+        if (csv) {
+            r = StepRunner.measure(spec, timing, null);
+            System.out.println(ColdStart.line(r));
+            return 0;
+        }
         try (Progress p = new Progress("step", StepRunner.units(timing))) {
             r = StepRunner.measure(spec, timing, p);
         }

@@ -16,6 +16,7 @@ public final class ResultsDocument {
     static final List<String[]> SECTIONS = List.of(
             new String[] {"paper.md", "The paper's tables: not measured yet (`./kiln bench paper`)."},
             new String[] {"compare.md", "PyTorch comparison: not measured yet (`./kiln bench compare`)."},
+            new String[] {"first_call.md", "Cold first calls: not measured yet (`./kiln bench coldstart`)."},
             new String[] {"jmh.md", "JMH suite: not measured yet (`./kiln bench jmh`)."});
 
     private ResultsDocument() {

@@ -111,7 +111,8 @@ public final class CompareReport {
             sb.append(" (the reference interpreter: Kiln's figures here are not its compiled speed)");
         }
         sb.append(". Kiln and PyTorch ran in alternating chunks of ").append(r.chunk())
-                .append(" steps in one invocation, so both saw the same load; the ratio is of medians.\n\n");
+                .append(" steps in one invocation, so both saw the same load; the ratio is of medians. First calls here are "
+                        + "taken in a process that has already run other steps (see the cold first calls for fresh JVMs).\n\n");
         sb.append(Markdown.render(table(r))).append('\n');
         sb.append(Markdown.render(goals(r))).append('\n');
         return sb.toString();
