@@ -18,6 +18,7 @@ Two ways to run it:
 
   torch_bench.py --model ffnn --mode dp --batch 128 --steps 20   one measurement, printed
   torch_bench.py --serve                                          the line protocol on stdin/stdout
+  torch_bench.py --check-golden DIR                               the models against the golden files
 
 The protocol (one request a line; one reply line each; logs go to stderr):
 
@@ -55,10 +56,10 @@ POOL = 2
 class LogReg(nn.Module):
     def __init__(self):
         super().__init__()
-        self.fc = nn.Linear(104, 2)
+        self.fc1 = nn.Linear(104, 2)
 
     def forward(self, x):
-        return self.fc(x)
+        return self.fc1(x)
 
 
 class Ffnn(nn.Module):
@@ -105,13 +106,13 @@ class Cifar10Cnn(nn.Module):
 
 
 class EmbeddingModel(nn.Module):
-    def __init__(self):
+    def __init__(self, vocab=10004):
         super().__init__()
-        self.emb = nn.Embedding(10004, 16)
-        self.fc = nn.Linear(16, 2)
+        self.emb = nn.Embedding(vocab, 16)
+        self.fc1 = nn.Linear(16, 2)
 
     def forward(self, x):
-        return self.fc(self.emb(x).mean(dim=1))
+        return self.fc1(self.emb(x).mean(dim=1))
 
 
 class LstmCell(nn.Module):
@@ -142,17 +143,17 @@ class LstmCell(nn.Module):
 
 
 class LstmModel(nn.Module):
-    def __init__(self, primitives=True):
+    def __init__(self, primitives=True, vocab=10004):
         super().__init__()
-        self.emb = nn.Embedding(10004, 100)
+        self.emb = nn.Embedding(vocab, 100)
         self.lstm = LstmCell(100, 100) if primitives else nn.LSTM(100, 100)
         self.primitives = primitives
-        self.fc = nn.Linear(100, 2)
+        self.fc1 = nn.Linear(100, 2)
 
     def forward(self, x):
         e = self.emb(x).transpose(0, 1)  # time-major [T, B, 100]
         out = self.lstm(e) if self.primitives else self.lstm(e)[0]
-        return self.fc(out.mean(dim=0))
+        return self.fc1(out.mean(dim=0))
 
 
 # name -> (constructor, example shape, token vocabulary or 0 for float inputs, classes)
@@ -334,9 +335,53 @@ def serve(inp, out, log):
             reply("error %s %s" % (ident, (type(e).__name__ + ": " + str(e)).replace("\n", " ")))
 
 
+def check_golden(folder):
+    """Checks the models against the golden files: logits, per-example gradients, clipped sums."""
+    import numpy as np
+
+    worst = 0.0
+    for name in ["logreg", "ffnn", "mnist_cnn", "cifar10_cnn", "embedding", "lstm"]:
+        d = os.path.join(folder, name)
+        params = {f[:-4]: torch.from_numpy(np.load(os.path.join(d, "params", f)))
+                  for f in os.listdir(os.path.join(d, "params"))}
+        vocab = params["emb.weight"].shape[0] if "emb.weight" in params else None
+        if name == "lstm":
+            model = LstmModel(True, vocab)
+        elif name == "embedding":
+            model = EmbeddingModel(vocab)
+        else:
+            model = MODELS[name][0]()
+        model.load_state_dict(params, strict=True)
+        x = torch.from_numpy(np.load(os.path.join(d, "x.npy")))
+        x = x.long() if MODELS[name][2] else x
+        y = torch.from_numpy(np.load(os.path.join(d, "y.npy"))).long()
+        gaps = {"logits": rel_gap(model(x), np.load(os.path.join(d, "logits.npy")))}
+        step = DpVmapStep(model)
+        grads = step.per_example(step.params, x, y)
+        names = [n for n, _ in model.named_parameters()]
+        gaps["grads"] = max(rel_gap(g, np.load(os.path.join(d, "grads", n + ".npy"))) for n, g in zip(names, grads))
+        b = x.shape[0]
+        norms = torch.linalg.vector_norm(
+            torch.stack([torch.linalg.vector_norm(g.reshape(b, -1), dim=1) for g in grads], dim=1), dim=1)
+        factor = (CLIP / (norms + 1e-6)).clamp(max=1.0)
+        gaps["clipped_sum"] = max(rel_gap(torch.einsum("b,b...->...", factor, g),
+                                          np.load(os.path.join(d, "clipped_sum", n + ".npy")))
+                                  for n, g in zip(names, grads))
+        print("%-12s " % name + "  ".join("%s %.1e" % kv for kv in gaps.items()))
+        worst = max(worst, *gaps.values())
+    print("largest gap relative to the largest entry: %.1e" % worst)
+    return 0 if worst < 1e-4 else 1
+
+
+def rel_gap(ours, golden):
+    golden = torch.from_numpy(golden)
+    return float((ours.detach() - golden).abs().max() / golden.abs().max().clamp(min=1e-30))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--serve", action="store_true", help="answer the line protocol on stdin/stdout")
+    ap.add_argument("--check-golden", metavar="DIR", help="check the models against the golden files in DIR and exit")
     ap.add_argument("--model", choices=sorted(MODELS), help="model to time (without --serve)")
     ap.add_argument("--mode", choices=sorted(STEPS), default="dp")
     ap.add_argument("--batch", type=int, default=128)
@@ -345,6 +390,8 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=int(os.environ.get("KILN_TORCH_THREADS", "2")))
     a = ap.parse_args(argv)
     configure(a.threads)
+    if a.check_golden:
+        return check_golden(a.check_golden)
     if a.serve:
         serve(sys.stdin, sys.stdout, sys.stderr)
         return 0
