@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code kiln bench}: Kiln's training speed, the paper's tables, and PyTorch side by side. */
 @Command(name = "kiln bench", mixinStandardHelpOptions = true, version = "kiln-benchmarks 0.1.0",
         description = "Benchmarks: training-step times, the paper's tables and figures, PyTorch side by side, JMH.",
-        subcommands = {StepCommand.class, PaperCommand.class, CompareCommand.class, JmhCommand.class,
-                ColdStartCommand.class, ResultsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StepCommand.class, PaperCommand.class, CompareCommand.class, ColdStartCommand.class,
+                JmhCommand.class, ResultsCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Override

@@ -36,6 +36,9 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed steps per side after its first call (default ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--warmup-seconds", defaultValue = "3", description = "and keep warming up each side for at least this long (default ${DEFAULT-VALUE})")
+    double warmupSeconds;
+
     @Option(names = "--budget", defaultValue = "120", description = "seconds per model and step before rounds stop (at least one round; default ${DEFAULT-VALUE})")
     int budgetSeconds;
 
@@ -67,13 +70,15 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     CompareRun.Plan plan() {
-        if (batch < 1 || repeats < 1 || chunk < 1 || warmup < 0 || torchThreads < 1) {
-            throw new IllegalArgumentException("--batch, --repeats, --chunk and --torch-threads must be positive, --warmup not negative");
+        if (batch < 1 || repeats < 1 || chunk < 1 || warmup < 0 || warmupSeconds < 0 || torchThreads < 1) {
+            throw new IllegalArgumentException("--batch, --repeats, --chunk and --torch-threads must be positive, "
+                    + "--warmup and --warmup-seconds not negative");
         }
         List<String> modes = new ArrayList<>(List.of("sgd", "dp"));
         if (torchLoop) {
             modes.add("dp_loop");
         }
-        return new CompareRun.Plan(ModelList.parse(models), modes, batch, warmup, chunk, repeats, budgetSeconds * 1000L, backend);
+        return new CompareRun.Plan(ModelList.parse(models), modes, batch, warmup, Math.round(warmupSeconds * 1000), chunk,
+                repeats, budgetSeconds * 1000L, backend);
     }
 }

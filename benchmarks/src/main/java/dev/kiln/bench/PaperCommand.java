@@ -46,6 +46,9 @@ final class PaperCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "untimed steps after the first call (default ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--warmup-seconds", defaultValue = "2", description = "keep warming up for at least this long (default ${DEFAULT-VALUE})")
+    double warmupSeconds;
+
     @Option(names = "--budget", defaultValue = "60", description = "seconds per measurement before it stops timing (default ${DEFAULT-VALUE})")
     int budgetSeconds;
 
@@ -119,7 +122,8 @@ final class PaperCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--skip: unknown part '" + s + "'; parts are " + PaperPlan.ALL_PARTS);
             }
         }
-        return new PaperPlan(ms, bs, new Timing(warm, steps, Math.min(steps, 3), budget), epochs, backend, abBatch,
+        long warmMillis = Math.round(1000 * (quick ? Math.min(warmupSeconds, 0.5) : warmupSeconds));
+        return new PaperPlan(ms, bs, new Timing(warm, steps, Math.min(steps, 3), budget, warmMillis), epochs, backend, abBatch,
                 ablationModels, Format.parseBytes(memoryBudget), real, parts);
     }
 }

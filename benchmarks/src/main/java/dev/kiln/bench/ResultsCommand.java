@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code kiln bench results}: runs every benchmark and rewrites {@code benchmarks/RESULTS.md}. */
 @Command(name = "results", mixinStandardHelpOptions = true,
-        description = {"Run the paper tables, the PyTorch comparison and the JMH suite, then rewrite benchmarks/RESULTS.md "
+        description = {"Run the paper tables, the PyTorch comparison, the cold first calls and the JMH suite, then rewrite benchmarks/RESULTS.md "
                 + "from what they measured: the one command that regenerates the results.",
                 "Extra arguments for each part go in --paper-args, --compare-args, --jmh-args (one string each)."})
 final class ResultsCommand implements Callable<Integer> {

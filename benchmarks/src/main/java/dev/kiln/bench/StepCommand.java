@@ -51,6 +51,9 @@ final class StepCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "print one machine-readable line instead of the report (for 'kiln bench coldstart')")
     boolean csv;
 
+    @Option(names = "--warmup-seconds", defaultValue = "2", description = "keep warming up for at least this long (default ${DEFAULT-VALUE})")
+    double warmupSeconds;
+
     @Option(names = "--budget", defaultValue = "60", description = "stop timing after this many seconds (at least 3 steps; default ${DEFAULT-VALUE})")
     int budgetSeconds;
 
@@ -62,7 +65,7 @@ final class StepCommand implements Callable<Integer> {
         }
         Variant v = !dp ? Variant.SGD : loop ? Variant.DP_LOOP : Variant.DP_VMAP;
         StepSpec spec = new StepSpec(model, batch, v, !eager, backend, !noFusion, !noBufferReuse);
-        Timing timing = new Timing(warmup, steps, Math.min(steps, 3), budgetSeconds * 1000L);
+        Timing timing = new Timing(warmup, steps, Math.min(steps, 3), budgetSeconds * 1000L, Math.round(warmupSeconds * 1000));
         StepResult r;
         if (csv) {
             r = StepRunner.measure(spec, timing, null);

@@ -175,7 +175,9 @@ public final class PaperReport {
                     + "change nothing on it)");
         }
         sb.append(". Steps timed per measurement: ").append(r.plan().timing().runs()).append(" after ")
-                .append(r.plan().timing().warmup()).append(" warm-up (fewer when a measurement overran its ")
+                .append(r.plan().timing().warmup()).append(" warm-up steps")
+                .append(r.plan().timing().warmupMillis() > 0 ? " and at least " + r.plan().timing().warmupMillis() / 1000.0
+                        + " s of warm-up" : "").append(" (fewer when a measurement overran its ")
                 .append(r.plan().timing().budgetMillis() / 1000).append(" s budget); epoch time = steps per epoch × median step")
                 .append(r.plan().epochs() > 0 ? ", or " + r.plan().epochs() + " full epochs timed where they fit the budget" : "")
                 .append(". DP-SGD: vmap(grad) per-example gradients, clip to joint norm 1, sum, Gaussian noise σ=1, "
@@ -193,8 +195,11 @@ public final class PaperReport {
             sb.append("Working set = the step's inputs (parameters, batch, key) + the arena of its buffer plan (fused, "
                     + "buffers reused: what the compiler places every intermediate in) + its outputs; library scratch "
                     + "(GEMM packing, a few MiB) is not counted. \"Intermediates without reuse\" is the arena with no "
-                    + "slot shared. The real step runs once at the batch size found, on the same backend; its heap peak "
-                    + "is the sum of the heap pools' peaks above the heap in use before the step (an upper bound).\n\n");
+                    + "slot shared. The real step runs once at the batch size found, on the same backend, in this JVM "
+                    + "(heap " + Format.bytes(Runtime.getRuntime().maxMemory()) + "); its heap peak is the sum of the "
+                    + "heap pools' peaks above the heap in use before the step: an upper bound that also counts garbage "
+                    + "the collector had not reclaimed yet, the batch data, and any operand copies the backend makes, "
+                    + "so it shows that the step ran, not the plan's size.\n\n");
         }
         return sb.toString();
     }

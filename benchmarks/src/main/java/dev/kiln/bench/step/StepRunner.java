@@ -34,16 +34,18 @@ public final class StepRunner {
             progress.advance(1);
         }
         Timing plan = timing.fitTo(first);
+        long planned = timing.warmup() + timing.runs();
         long[] reported = {0};
         double[] times = plan.measure(step::step, i -> {
-            reported[0] = i;
-            if (progress != null) {
+            // Time-based warm-up may make more calls than planned; the plan's share stays the same.
+            if (progress != null && i <= planned) {
+                reported[0] = i;
                 progress.advance(1);
             }
         });
         if (progress != null) {
             // Steps cut by the time budget still count as done in the plan.
-            progress.advance(timing.warmup() + timing.runs() - reported[0]);
+            progress.advance(Math.max(0, planned - reported[0]));
         }
         StepResult r = new StepResult(spec, backendName(spec), first, Stats.of(times), step.parameterCount());
         after.accept(step);

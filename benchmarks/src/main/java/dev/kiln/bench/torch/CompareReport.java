@@ -110,7 +110,8 @@ public final class CompareReport {
         if ("interpreter".equals(r.kilnBackend())) {
             sb.append(" (the reference interpreter: Kiln's figures here are not its compiled speed)");
         }
-        sb.append(". Kiln and PyTorch ran in alternating chunks of ").append(r.chunk())
+        sb.append(". After its first call each side warmed up for a few seconds; then Kiln and PyTorch ran in "
+                + "alternating chunks of ").append(r.chunk())
                 .append(" steps in one invocation, so both saw the same load; the ratio is of medians. First calls here are "
                         + "taken in a process that has already run other steps (see the cold first calls for fresh JVMs).\n\n");
         sb.append(Markdown.render(table(r))).append('\n');

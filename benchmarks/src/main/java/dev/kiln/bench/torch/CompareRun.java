@@ -23,14 +23,15 @@ public final class CompareRun {
      * @param models    paper models
      * @param modes     {@code sgd}, {@code dp}, and optionally {@code dp_loop}
      * @param batch     examples per step
-     * @param warmup    untimed steps each side runs after its first call
+     * @param warmup    untimed steps each side runs after its first call, at least
+     * @param warmupMillis and each side keeps warming up until this long has passed
      * @param chunk     steps per turn
      * @param repeats   rounds of (Kiln chunk, PyTorch chunk)
      * @param budgetMillis stop adding rounds to one comparison after this long (at least one round)
      * @param backend   Kiln's jit backend (null: default)
      */
-    public record Plan(List<String> models, List<String> modes, int batch, int warmup, int chunk, int repeats,
-                       long budgetMillis, String backend) {
+    public record Plan(List<String> models, List<String> modes, int batch, int warmup, long warmupMillis, int chunk,
+                       int repeats, long budgetMillis, String backend) {
         public long units() {
             return (long) models.size() * modes.size() * (2 + 2L * repeats);
         }
@@ -94,12 +95,16 @@ public final class CompareRun {
         List<Double> kt = new ArrayList<>(), tt = new ArrayList<>();
         try {
             if (kiln != null) {
-                for (int i = 0; i < plan.warmup(); i++) {
+                long t = System.nanoTime();
+                for (int i = 0; i < plan.warmup() || (System.nanoTime() - t) / 1e6 < plan.warmupMillis(); i++) {
                     kiln.step();
                 }
             }
-            if (ready != null && plan.warmup() > 0) {
-                torch.run(id, plan.warmup());
+            if (ready != null) {
+                long t = System.nanoTime();
+                for (int i = 0; i < plan.warmup() || (System.nanoTime() - t) / 1e6 < plan.warmupMillis(); i++) {
+                    torch.run(id, 1);
+                }
             }
             long start = System.nanoTime();
             for (int r = 0; r < plan.repeats(); r++) {

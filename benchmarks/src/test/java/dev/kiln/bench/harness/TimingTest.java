@@ -3,6 +3,7 @@ package dev.kiln.bench.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +36,27 @@ class TimingTest {
     }
 
     @Test
+    void warmupGoesOnUntilItsTimeHasPassed() {
+        int[] calls = {0};
+        // Each call takes at least 1 ms; 5 ms of warm-up needs at least 5 calls, though only 1 is asked for.
+        double[] t = new Timing(1, 2, 1, 0, 5).measure(() -> {
+            calls[0]++;
+            long until = System.nanoTime() + 1_000_000;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        });
+        assertEquals(2, t.length);
+        assertTrue(calls[0] >= 5 + 2, "calls " + calls[0]);
+    }
+
+    @Test
     void aSlowActionLosesItsWarmupWhenItWouldOverrunTheBudget() {
         Timing plan = new Timing(2, 10, 3, 10_000);
         assertSame(plan, plan.fitTo(100));
-        Timing cut = plan.fitTo(5_000);
+        Timing cut = plan.withWarmupMillis(2000).fitTo(5_000);
         assertEquals(0, cut.warmup());
+        assertEquals(0, cut.warmupMillis());
         assertEquals(1, cut.minRuns());
         assertEquals(10, cut.runs());
         Timing unbounded = new Timing(2, 10, 3, 0);
