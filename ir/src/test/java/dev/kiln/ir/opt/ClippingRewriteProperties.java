@@ -29,7 +29,7 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * Random DP-SGD-shaped programs: per-example gradients that are batched scatters into zeros or
- * batched contractions (random sizes, axis orders, dtypes), read by joint norms, clipped sums in
+ * batched contractions or sums of them (random sizes, axis orders, dtypes), read by joint norms, clipped sums in
  * both traced forms and, sometimes, by other equations; the clipping factors depend on the norms,
  * as in a real step. The optimiser's result must compute what the original computes.
  */
@@ -57,7 +57,8 @@ class ClippingRewriteProperties {
         assertEquals(opt, Optimizer.optimize(opt), "the optimiser reached a fixed point");
         Graph plain = new Optimizer(List.of(new AlgebraicSimplifier(), new ConstantFolding(), new CommonSubexpressions(),
                 new DeadCodeElimination())).run(graph);
-        boolean fired = new ScatterClipping().run(plain) != plain || new GhostClipping().run(plain) != plain;
+        boolean fired = new ScatterClipping().run(plain) != plain || new GhostClipping().run(plain) != plain
+                || new ContractionSums().run(plain) != plain;
         Statistics.label("a clipping rewrite fired").collect(fired);
         Statistics.label("a clipping rewrite fired").coverage(c -> c.check(true).percentage(pc -> pc > 30));
     }
@@ -100,7 +101,13 @@ class ClippingRewriteProperties {
             lc[t] = a.contract()[pairs.get(t)];
             rc[t] = c.contract()[pairs.get(t)];
         }
-        return dot(g, g.in(dt, a.shape()), g.in(dt, c.shape()), lc, rc, new int[] {a.batch()}, new int[] {c.batch()});
+        // sometimes a sum of such products (an unrolled recurrence's steps)
+        Var sum = null;
+        for (int n = rnd.nextInt(3) == 0 ? 2 + rnd.nextInt(3) : 1; n > 0; n--) {
+            Var term = dot(g, g.in(dt, a.shape()), g.in(dt, c.shape()), lc, rc, new int[] {a.batch()}, new int[] {c.batch()});
+            sum = sum == null ? term : g.add(sum, term);
+        }
+        return sum;
     }
 
     /** Where an operand's batch, contracting and free axes sit after a random permutation. */
