@@ -87,6 +87,9 @@ public final class ArrayCompare {
             if (!close(e, a, allowed)) {
                 first = first < 0 ? i : first;
                 double excess = relative(diff(e, a), allowed);
+                if (Double.isNaN(excess)) {
+                    excess = Double.POSITIVE_INFINITY; // an infinite difference where infinity is allowed
+                }
                 if (excess > worstExcess) {
                     worstExcess = excess;
                     worst = i;

@@ -5,9 +5,11 @@ import dev.kiln.codegen.jvm.gen.LoopClassGenerator;
 import dev.kiln.codegen.jvm.library.LibraryCalls;
 import dev.kiln.ir.Graph;
 import dev.kiln.ir.KilnException;
+import dev.kiln.ir.buffers.BufferAssignment;
 import dev.kiln.ir.buffers.BufferPlan;
 import dev.kiln.ir.buffers.CompiledPlan;
 import dev.kiln.ir.buffers.Placement;
+import dev.kiln.ir.fusion.Fuser;
 import dev.kiln.ir.kernel.AliasKernel;
 import dev.kiln.ir.kernel.BufferRef;
 import dev.kiln.ir.kernel.Kernel;
@@ -48,7 +50,7 @@ public final class JvmCompiler {
 
     /** Compiles {@code graph}, writing each stage to {@code options.dump()}. */
     public static JvmExecutable compile(Graph graph, CompileOptions options) {
-        CompiledPlan plan = CompiledPlan.of(graph, options.fuse(), options.reuseBuffers());
+        CompiledPlan plan = plan(graph, options.fuse(), options.reuseBuffers());
         Dump dump = options.dump();
         dump.write("02-optimized.kir", () -> GraphText.print(plan.optimized(), "optimized " + options.label()));
         dump.write("03-fusion.txt", () -> "# stage: fusion " + options.label() + "\n" + plan.fusion().text());
@@ -68,7 +70,7 @@ public final class JvmCompiler {
 
     /** The text of one stage for {@code graph} (what the dump would hold), e.g. for a command-line tool. */
     public static String explain(Graph graph, Stage stage, boolean fuse, boolean reuseBuffers) {
-        CompiledPlan plan = CompiledPlan.of(graph, fuse, reuseBuffers);
+        CompiledPlan plan = plan(graph, fuse, reuseBuffers);
         return switch (stage) {
             case OPTIMIZED -> GraphText.human(plan.optimized(), "optimized");
             case FUSED -> plan.fusion().text();
@@ -91,6 +93,14 @@ public final class JvmCompiler {
 
     public static String explain(Graph graph, String stage) {
         return explain(graph, Stage.parse(stage), true, true);
+    }
+
+    /**
+     * The shared front half, with what this backend's library kernels allow: long concatenations
+     * as block copies, scatter_add updating its operand in place.
+     */
+    public static CompiledPlan plan(Graph graph, boolean fuse, boolean reuseBuffers) {
+        return CompiledPlan.of(graph, new Fuser.Options(fuse, true), new BufferAssignment.Options(reuseBuffers, true));
     }
 
     private static List<LoopKernel> loops(Kernel k) {

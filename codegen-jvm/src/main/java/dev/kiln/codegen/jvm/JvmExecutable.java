@@ -7,8 +7,11 @@ import dev.kiln.ir.buffers.CompiledPlan;
 import dev.kiln.ir.buffers.OutputBinding;
 import dev.kiln.ir.buffers.Placement;
 import dev.kiln.runtime.Executable;
+import dev.kiln.ir.DType;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A graph compiled to JVM kernels: runs the kernel schedule on a workspace from its pool and
@@ -29,7 +32,13 @@ public final class JvmExecutable implements Executable {
         this.steps = List.copyOf(steps);
         this.inputTypes = plan.optimized().inputTypes();
         this.constants = plan.optimized().constants().stream().map(c -> c.value()).toList();
-        this.pool = new Workspace.Pool(plan.buffers().arenaSizes());
+        Map<DType, Integer> scratch = new EnumMap<>(DType.class);
+        for (Step s : steps) {
+            if (s instanceof LibraryStep l && l.call().scratchSize() > 0) {
+                scratch.merge(l.call().scratchType(), l.call().scratchSize(), Math::max);
+            }
+        }
+        this.pool = new Workspace.Pool(plan.buffers().arenaSizes(), scratch);
     }
 
     /** The plan this executable runs: optimised graph, fusion, kernels, buffers. */
@@ -68,6 +77,41 @@ public final class JvmExecutable implements Executable {
         } finally {
             pool.release(ws);
         }
+    }
+
+    /**
+     * Runs {@code runs} times and returns the median time of each kernel in milliseconds, in
+     * schedule order (for finding the kernel that dominates a step; warm up first).
+     */
+    public java.util.LinkedHashMap<String, Double> profile(List<ArrayData> inputs, int runs) {
+        checkInputs(inputs);
+        List<OutputBinding> bindings = plan.buffers().outputs();
+        double[][] times = new double[steps.size()][runs];
+        Workspace ws = pool.acquire();
+        try {
+            for (int r = 0; r < runs; r++) {
+                Object[] outputs = new Object[bindings.size()];
+                for (int i = 0; i < outputs.length; i++) {
+                    if (bindings.get(i).kind() == OutputBinding.Kind.OWNED) {
+                        outputs[i] = ArrayData.zeros(bindings.get(i).type()).storage();
+                    }
+                }
+                RunFrame frame = new RunFrame(inputs, constants, outputs, ws);
+                for (int k = 0; k < steps.size(); k++) {
+                    long t = System.nanoTime();
+                    steps.get(k).run(frame);
+                    times[k][r] = (System.nanoTime() - t) / 1e6;
+                }
+            }
+        } finally {
+            pool.release(ws);
+        }
+        java.util.LinkedHashMap<String, Double> out = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < steps.size(); k++) {
+            java.util.Arrays.sort(times[k]);
+            out.put(steps.get(k).name(), times[k][runs / 2]);
+        }
+        return out;
     }
 
     private List<ArrayData> collect(RunFrame frame, List<OutputBinding> bindings) {

@@ -23,6 +23,10 @@ final class LibraryStep implements Step {
         this.epilogue = epilogue;
     }
 
+    LibraryCall call() {
+        return call;
+    }
+
     @Override
     public String name() {
         return name;
@@ -34,7 +38,7 @@ final class LibraryStep implements Step {
         for (int i = 0; i < params.length; i++) {
             arrays[i] = frame.array(params[i]);
         }
-        call.run(arrays, offsets);
+        call.run(arrays, offsets, call.scratchSize() > 0 ? frame.workspace.scratch(call.scratchType()) : null);
         if (epilogue != null) {
             epilogue.run(frame);
         }

@@ -1,13 +1,13 @@
 package dev.kiln.codegen.jvm;
 
+import dev.kiln.codegen.jvm.kernels.Parallel;
+
 /**
- * How generated loop kernels split their outermost loop across cores. Chunks of at least
- * {@code grain} iterations; the caller takes part.
+ * How generated loop kernels split their outermost loop across cores: through the kernels'
+ * shared pool ({@link Parallel}), in chunks of at least {@code grain} iterations, the caller taking
+ * part. Work is counted in kernel IR statements times inner iterations.
  */
 final class ParallelLoops {
-    /** Work units (statements times inner iterations) below which a loop runs on the calling thread. */
-    static final long MIN_PARALLEL_WORK = 100_000;
-
     /** The body of one chunk of iterations {@code [from, to)}. */
     @FunctionalInterface
     interface Chunk {
@@ -18,13 +18,11 @@ final class ParallelLoops {
     }
 
     static void forRange(int n, int grain, Chunk body) {
-        if (n > 0) {
-            body.run(0, n);
-        }
+        Parallel.parallelFor(n, grain, (lane, from, to) -> body.run(from, to));
     }
 
-    /** Iterations per chunk so that a chunk does at least {@link #MIN_PARALLEL_WORK} units. */
+    /** Iterations per chunk so that a chunk does at least {@link Parallel#MIN_PARALLEL_WORK} units. */
     static int grainFor(long workPerIteration) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, MIN_PARALLEL_WORK / Math.max(1, workPerIteration)));
+        return Parallel.grainFor(workPerIteration);
     }
 }

@@ -16,12 +16,24 @@ final class Workspace {
     final double[] f64;
     final int[] i32;
     final boolean[] bool;
+    private final Map<DType, Object> scratch = new EnumMap<>(DType.class);
 
-    Workspace(Map<DType, Integer> sizes) {
+    Workspace(Map<DType, Integer> sizes, Map<DType, Integer> scratchSizes) {
         f32 = new float[sizes.getOrDefault(DType.F32, 0)];
         f64 = new double[sizes.getOrDefault(DType.F64, 0)];
         i32 = new int[sizes.getOrDefault(DType.I32, 0)];
         bool = new boolean[sizes.getOrDefault(DType.BOOL, 0)];
+        scratchSizes.forEach((d, n) -> scratch.put(d, switch (d) {
+            case F32 -> new float[n];
+            case F64 -> new double[n];
+            case I32 -> new int[n];
+            case BOOL -> new boolean[n];
+        }));
+    }
+
+    /** Library kernels' working memory of dtype {@code d} (null if none needs any). */
+    Object scratch(DType d) {
+        return scratch.get(d);
     }
 
     Object arena(DType d) {
@@ -35,18 +47,19 @@ final class Workspace {
 
     /** A bounded pool of workspaces of one size. */
     static final class Pool {
-        private final Map<DType, Integer> sizes;
+        private final Map<DType, Integer> sizes = new EnumMap<>(DType.class);
+        private final Map<DType, Integer> scratchSizes = new EnumMap<>(DType.class);
         private final ConcurrentLinkedQueue<Workspace> free = new ConcurrentLinkedQueue<>();
         private final int max = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
 
-        Pool(Map<DType, Integer> sizes) {
-            this.sizes = new EnumMap<>(DType.class);
+        Pool(Map<DType, Integer> sizes, Map<DType, Integer> scratchSizes) {
             this.sizes.putAll(sizes);
+            this.scratchSizes.putAll(scratchSizes);
         }
 
         Workspace acquire() {
             Workspace w = free.poll();
-            return w != null ? w : new Workspace(sizes);
+            return w != null ? w : new Workspace(sizes, scratchSizes);
         }
 
         void release(Workspace w) {

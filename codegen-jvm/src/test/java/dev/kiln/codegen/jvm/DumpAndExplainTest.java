@@ -40,6 +40,16 @@ class DumpAndExplainTest {
     }
 
     @Test
+    void profileTimesEveryKernelInScheduleOrder() {
+        Graph g = graph();
+        JvmExecutable exe = JvmCrossCheck.compile(g, true, true);
+        var in = dev.kiln.ir.gen.RandomPrograms.randomInputs(g, new java.util.Random(1));
+        var times = exe.profile(in, 3);
+        org.junit.jupiter.api.Assertions.assertEquals(exe.kernelNames(), java.util.List.copyOf(times.keySet()));
+        assertTrue(times.values().stream().allMatch(t -> t >= 0));
+    }
+
+    @Test
     void explainPrintsEachStageOnDemand() {
         Graph g = graph();
         assertTrue(JvmCompiler.explain(g, "optimized").contains("dot_general"));

@@ -75,6 +75,38 @@ class VectorCodeTest {
         }
     }
 
+    /** The logistic's gradient s*(1-s) amplifies any error in s, so vector kernels must round it as the interpreter does. */
+    @Test
+    void vectorLogisticAndRsqrtRoundLikeTheInterpreter() {
+        for (DType d : new DType[] {DType.F32, DType.F64}) {
+            G g = new G();
+            Var x = g.in(d, 4000);
+            Graph graph = g.build(g.un(UnaryOp.LOGISTIC, x), g.un(UnaryOp.RSQRT, g.un(UnaryOp.ABS, x)));
+            float[] xs = new float[4000];
+            Random r = new Random(9);
+            ArrayData in = ArrayData.zeros(graph.inputs().getFirst().type());
+            for (int i = 0; i < in.size(); i++) {
+                in.setDouble(i, r.nextGaussian() * 12);
+            }
+            List<ArrayData> expected = dev.kiln.ir.interp.Interpreter.run(graph, List.of(in));
+            List<ArrayData> actual = JvmCrossCheck.compile(graph, true, true).run(List.of(in));
+            for (int i = 0; i < 2; i++) {
+                dev.kiln.ir.ArrayCompare.assertClose(expected.get(i), actual.get(i), d == DType.F32 ? 1e-7 : 1e-15, 0, d + " output " + i);
+            }
+        }
+    }
+
+    @Test
+    void longConcatenationsAreCopiedBlockByBlock() {
+        G g = new G();
+        Var[] parts = new Var[20];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = g.f32(3, 1 + i % 3, 7);
+        }
+        Graph graph = g.build(g.un(UnaryOp.EXP, g.eq(new dev.kiln.ir.prim.Concatenate(1), parts)));
+        JvmCrossCheck.check(graph, RandomPrograms.randomInputs(graph, new Random(4)), "concatenate of 20");
+    }
+
     @Test
     void f64AndI32LoopsMatchTheInterpreter() {
         for (DType d : new DType[] {DType.F64, DType.I32}) {

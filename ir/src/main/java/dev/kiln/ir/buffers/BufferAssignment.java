@@ -10,6 +10,7 @@ import dev.kiln.ir.kernel.Kernel;
 import dev.kiln.ir.kernel.KernelProgram;
 import dev.kiln.ir.kernel.LibraryKernel;
 import dev.kiln.ir.kernel.LoopKernel;
+import dev.kiln.ir.prim.ScatterAdd;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -30,20 +31,39 @@ public final class BufferAssignment {
     /** Slots start on 64-byte boundaries, so vector loads of a slot's first elements are aligned. */
     static final int ALIGN_BYTES = 64;
 
+    /**
+     * How to place buffers.
+     *
+     * @param reuse          share slots between values whose lifetimes do not overlap, and update in place
+     * @param scatterInPlace let scatter_add's result take over its operand's slot when the operand
+     *                       dies there; only for backends whose scatter kernel allows it
+     */
+    public record Options(boolean reuse, boolean scatterInPlace) {
+        public static Options of(boolean reuse) {
+            return new Options(reuse, false);
+        }
+    }
+
     private final KernelProgram program;
     private final boolean reuse;
+    private final boolean scatterInPlace;
     private final Map<BufferRef, BufferRef> parent = new IdentityHashMap<>();
     private final Map<BufferRef, Storage> storageOf = new LinkedHashMap<>();
     private final List<BufferPlan.InPlaceUse> inPlace = new ArrayList<>();
     private final Map<DType, Arena> arenas = new EnumMap<>(DType.class);
 
-    private BufferAssignment(KernelProgram program, boolean reuse) {
+    private BufferAssignment(KernelProgram program, Options options) {
         this.program = program;
-        this.reuse = reuse;
+        this.reuse = options.reuse();
+        this.scatterInPlace = options.scatterInPlace() && options.reuse();
     }
 
     public static BufferPlan assign(KernelProgram program, boolean reuse) {
-        return new BufferAssignment(program, reuse).run();
+        return assign(program, Options.of(reuse));
+    }
+
+    public static BufferPlan assign(KernelProgram program, Options options) {
+        return new BufferAssignment(program, options).run();
     }
 
     private BufferPlan run() {
@@ -135,6 +155,7 @@ public final class BufferAssignment {
             Storage s = storageOf.get(program.buffer((Var) a));
             if (s.placement == null) {
                 s.placement = Placement.external(Placement.Where.OUTPUT, s.root().dtype(), i, s.root().size());
+                s.graphOutput = true;
                 bindings.add(new OutputBinding(OutputBinding.Kind.OWNED, a.type(), s.placement, null));
                 copiedFrom.add(null);
             } else {
@@ -153,7 +174,32 @@ public final class BufferAssignment {
 
     // ---- arenas ----
 
+    /**
+     * A value that dies in the kernel writing a graph output in place can live in that output's
+     * array from the start: the array is the output's only from that step on. Steps are visited
+     * last first, so chains of such values all land in the output array.
+     */
+    private void placeInOutputs() {
+        List<Kernel> ks = program.kernels();
+        for (int t = ks.size() - 1; t >= 0; t--) {
+            List<Storage> receivers = new ArrayList<>();
+            for (LoopKernel.InPlace ip : inPlaceCandidates(ks.get(t))) {
+                Storage r = storageOf.get(ip.read()), w = storageOf.get(ip.written());
+                if (r != w && r.placement == null && w.placement != null && w.placement.where() == Placement.Where.OUTPUT
+                        && w.def == t && r.lastUse == t && r.def >= 0 && r.def < t && !receivers.contains(w)
+                        && r.root().size() == w.root().size() && r.root().dtype() == w.root().dtype()) {
+                    r.placement = w.placement;
+                    receivers.add(w);
+                    inPlace.add(new BufferPlan.InPlaceUse(t, ip.read(), ip.written()));
+                }
+            }
+        }
+    }
+
     private void placeArenas() {
+        if (reuse) {
+            placeInOutputs();
+        }
         List<Storage> pending = storageOf.values().stream().distinct().filter(s -> s.placement == null)
                 .sorted(Comparator.comparingInt(Storage::def)).toList();
         List<Kernel> ks = program.kernels();
@@ -218,13 +264,27 @@ public final class BufferAssignment {
         return null;
     }
 
-    /** In-place pairs a kernel allows. A library routine writes its result before its epilogue reads, so that result is excluded. */
-    private static List<LoopKernel.InPlace> inPlaceCandidates(Kernel k) {
+    /**
+     * In-place pairs a kernel allows. A library routine writes its result before its epilogue
+     * reads, so that result is excluded from the epilogue's pairs; scatter_add may update its
+     * operand in place (when the backend says so and the epilogue does not read the operand).
+     */
+    private List<LoopKernel.InPlace> inPlaceCandidates(Kernel k) {
         return switch (k) {
             case LoopKernel l -> l.inPlace();
-            case LibraryKernel lib -> lib.epilogue() == null ? List.of()
-                    : lib.epilogue().inPlace().stream().filter(ip -> !ip.written().equals(lib.result())
-                            && !lib.operands().contains(ip.written())).toList();
+            case LibraryKernel lib -> {
+                List<LoopKernel.InPlace> out = new ArrayList<>();
+                if (scatterInPlace && lib.equation().primitive() instanceof ScatterAdd
+                        && lib.result().kind() == BufferRef.Kind.VALUE
+                        && (lib.epilogue() == null || !lib.epilogue().reads().contains(lib.operands().getFirst()))) {
+                    out.add(new LoopKernel.InPlace(lib.operands().getFirst(), lib.result()));
+                }
+                if (lib.epilogue() != null) {
+                    lib.epilogue().inPlace().stream().filter(ip -> !ip.written().equals(lib.result())
+                            && !lib.operands().contains(ip.written())).forEach(out::add);
+                }
+                yield out;
+            }
             case AliasKernel a -> List.of();
         };
     }

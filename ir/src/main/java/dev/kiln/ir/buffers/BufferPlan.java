@@ -37,11 +37,11 @@ public record BufferPlan(KernelProgram program, boolean reuse, Map<BufferRef, Pl
         return n;
     }
 
-    /** Bytes the intermediates (arena storages) would need with no reuse at all. */
+    /** Bytes the intermediates (computed values that are not graph outputs) would need with no reuse at all. */
     public long intermediateBytes() {
         long n = 0;
         for (Storage s : storages) {
-            if (s.inArena()) {
+            if (s.placement() != null && !s.isGraphOutput() && (s.inArena() || s.placement().where() == Placement.Where.OUTPUT)) {
                 n += (long) s.root().size() * s.root().dtype().byteSize();
             }
         }

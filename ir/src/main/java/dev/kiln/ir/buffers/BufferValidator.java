@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Proves a buffer plan safe, independently of how it was made: no two arena storages that are
- * live at the same step share memory (except an in-place pair at the one step where the input
+ * Proves a buffer plan safe, independently of how it was made: no two storages (in an arena, or
+ * in a graph output's array) that are live at the same step share memory (except an in-place pair at the one step where the input
  * dies and the output is born), every slot lies inside its arena, and every kernel reads only
  * buffers that exist by then. Cheap (quadratic in storages), so the compiler runs it on every plan.
  */
@@ -21,16 +21,18 @@ public final class BufferValidator {
     public static List<String> problems(BufferPlan plan) {
         List<String> out = new ArrayList<>();
         List<Storage> arena = plan.storages().stream().filter(Storage::inArena).toList();
+        List<Storage> computed = plan.storages().stream().filter(s -> s.placement() != null
+                && (s.inArena() || s.placement().where() == Placement.Where.OUTPUT)).toList();
         for (Storage s : arena) {
             Placement p = s.placement();
             if (p.offset() < 0 || p.end() > plan.arenaSize(p.dtype()) || p.size() < s.root().size()) {
                 out.add(s + ": slot " + p + " does not fit " + s.root().size() + " elements in arena of " + plan.arenaSize(p.dtype()));
             }
         }
-        for (int i = 0; i < arena.size(); i++) {
-            for (int j = i + 1; j < arena.size(); j++) {
-                Storage a = arena.get(i), b = arena.get(j);
-                if (a.placement().dtype() == b.placement().dtype() && overlaps(a.placement(), b.placement())
+        for (int i = 0; i < computed.size(); i++) {
+            for (int j = i + 1; j < computed.size(); j++) {
+                Storage a = computed.get(i), b = computed.get(j);
+                if (sameMemory(a.placement(), b.placement()) && overlaps(a.placement(), b.placement())
                         && liveTogether(a, b) && !inPlacePair(plan, a, b)) {
                     out.add(a + " (live " + a.def() + ".." + a.lastUse() + ", " + a.placement() + ") and " + b + " (live "
                             + b.def() + ".." + b.lastUse() + ", " + b.placement() + ") share memory while both are live");
@@ -49,12 +51,19 @@ public final class BufferValidator {
         }
     }
 
+    /** Both in one arena, or both in one output array. */
+    private static boolean sameMemory(Placement a, Placement b) {
+        return a.where() == b.where() && a.dtype() == b.dtype() && (a.where() == Placement.Where.ARENA || a.index() == b.index());
+    }
+
     private static boolean overlaps(Placement a, Placement b) {
         return a.offset() < b.end() && b.offset() < a.end();
     }
 
+    /** Live intervals meet; a graph output lives to the end of the run, whatever reads it last. */
     private static boolean liveTogether(Storage a, Storage b) {
-        return a.def() <= b.lastUse() && b.def() <= a.lastUse();
+        int aEnd = a.isGraphOutput() ? Integer.MAX_VALUE : a.lastUse(), bEnd = b.isGraphOutput() ? Integer.MAX_VALUE : b.lastUse();
+        return a.def() <= bEnd && b.def() <= aEnd;
     }
 
     private static boolean inPlacePair(BufferPlan plan, Storage a, Storage b) {

@@ -16,10 +16,15 @@ public record CompiledPlan(Graph traced, Graph optimized, FusionPlan fusion, Ker
 
     /** Optimises, fuses (or not), lowers and places {@code graph}; throws if the buffer plan is unsafe. */
     public static CompiledPlan of(Graph graph, boolean fuse, boolean reuseBuffers) {
+        return of(graph, Fuser.Options.of(fuse), BufferAssignment.Options.of(reuseBuffers));
+    }
+
+    /** As {@link #of(Graph, boolean, boolean)}, with what the backend's kernels allow beyond the defaults. */
+    public static CompiledPlan of(Graph graph, Fuser.Options fusionOptions, BufferAssignment.Options bufferOptions) {
         Graph optimized = Optimizer.optimize(graph);
-        FusionPlan fusion = Fuser.plan(optimized, fuse);
+        FusionPlan fusion = Fuser.plan(optimized, fusionOptions);
         KernelProgram program = Lowering.lower(fusion);
-        BufferPlan buffers = BufferAssignment.assign(program, reuseBuffers);
+        BufferPlan buffers = BufferAssignment.assign(program, bufferOptions);
         BufferValidator.check(buffers);
         return new CompiledPlan(graph, optimized, fusion, program, buffers);
     }

@@ -15,6 +15,8 @@ public final class Storage {
     int def = Integer.MAX_VALUE;
     int lastUse = -1;
     Placement placement;
+    /** Whether this storage holds a graph output (its array is returned, so it lives to the end). */
+    boolean graphOutput;
 
     Storage(BufferRef root) {
         this.root = root;
@@ -42,6 +44,10 @@ public final class Storage {
 
     public Placement placement() {
         return placement;
+    }
+
+    public boolean isGraphOutput() {
+        return graphOutput;
     }
 
     /** Whether the storage is computed by a kernel and held in an arena (not an input, constant or output). */

@@ -37,6 +37,20 @@ public final class Fuser {
     private record Use(Equation consumer, int operand) {
     }
 
+    /**
+     * What a backend asks of fusion.
+     *
+     * @param fuse                   fuse at all (off: one kernel per equation)
+     * @param concatenationsAsCopies make concatenations of many operands library kernels (block
+     *                               copies); only for backends that implement {@code concatenate}
+     *                               as a library routine
+     */
+    public record Options(boolean fuse, boolean concatenationsAsCopies) {
+        public static Options of(boolean fuse) {
+            return new Options(fuse, false);
+        }
+    }
+
     private static final class Group {
         final int id;
         KernelKind kind;
@@ -61,6 +75,7 @@ public final class Fuser {
     }
 
     private final Graph graph;
+    private final Options options;
     private final boolean enabled;
     private final Map<Var, List<Use>> uses = new IdentityHashMap<>();
     private final Map<Var, Integer> position = new IdentityHashMap<>();
@@ -69,10 +84,12 @@ public final class Fuser {
     private final Map<Var, List<Group>> groupsOf = new IdentityHashMap<>();
     private final Map<Var, Group> home = new IdentityHashMap<>();
     private final List<PendingRefusal> refusals = new ArrayList<>();
+    private final DynamicOrder<Group> order = new DynamicOrder<>();
 
-    private Fuser(Graph graph, boolean enabled) {
+    private Fuser(Graph graph, Options options) {
         this.graph = graph;
-        this.enabled = enabled;
+        this.options = options;
+        this.enabled = options.fuse();
         List<Equation> eqs = graph.equations();
         for (int i = 0; i < eqs.size(); i++) {
             Equation eq = eqs.get(i);
@@ -92,7 +109,11 @@ public final class Fuser {
 
     /** The kernel plan of {@code graph}; with {@code fuse} false, one kernel per equation. */
     public static FusionPlan plan(Graph graph, boolean fuse) {
-        Fuser f = new Fuser(graph, fuse);
+        return plan(graph, Options.of(fuse));
+    }
+
+    public static FusionPlan plan(Graph graph, Options options) {
+        Fuser f = new Fuser(graph, options);
         List<Equation> eqs = graph.equations();
         for (int i = eqs.size() - 1; i >= 0; i--) {
             f.place(eqs.get(i));
@@ -103,7 +124,7 @@ public final class Fuser {
     // ---- placement ----
 
     private void place(Equation eq) {
-        PrimitiveRole role = PrimitiveRole.of(eq.primitive());
+        PrimitiveRole role = FusionCost.role(eq, options);
         if (!enabled) {
             Group own = ownGroup(eq);
             for (Group g : consumerGroups(eq).keySet()) {
@@ -124,7 +145,7 @@ public final class Fuser {
         Map<Group, FusionReason> blocked = new LinkedHashMap<>();
         List<Group> open = new ArrayList<>();
         for (Map.Entry<Group, List<Use>> e : consumers.entrySet()) {
-            FusionReason r = inlineBlocker(e.getKey(), e.getValue());
+            FusionReason r = inlineBlocker(e.getKey(), p, e.getValue());
             if (r == null) {
                 open.add(e.getKey());
             } else {
@@ -139,16 +160,13 @@ public final class Fuser {
             for (Group g : open) {
                 evals += evaluations(g, p.out(), true);
             }
-            if (!FusionCost.acceptRecompute(p.primitive(), evals)) {
-                sharedReason = FusionReason.RECOMPUTE_TOO_EXPENSIVE;
-                sharedDetail = String.format("%s would be computed %.1f times per element (cost %d each)",
-                        p.primitive().name(), evals, FusionCost.elementCost(p.primitive()));
-            } else if (joinAll(open, p)) {
+            if (FusionCost.acceptRecompute(p.primitive(), evals)) {
+                joinAll(open, p);
                 return;
-            } else {
-                sharedReason = FusionReason.WOULD_CREATE_CYCLE;
-                sharedDetail = "inlining it into kernels that also feed each other would make them wait on each other";
             }
+            sharedReason = FusionReason.RECOMPUTE_TOO_EXPENSIVE;
+            sharedDetail = String.format("%s would be computed %.1f times per element (cost %d each)",
+                    p.primitive().name(), evals, FusionCost.elementCost(p.primitive()));
         }
         // The value goes to memory: written by one consumer kernel of its shape, or by a kernel of its own.
         Group writer = null;
@@ -183,7 +201,7 @@ public final class Fuser {
             FusionReason why = epilogueBlocker(g, r);
             if (why == null && merged == null) {
                 KernelKind before = g.kind;
-                g.kind = PrimitiveRole.of(r.primitive()) == PrimitiveRole.REDUCTION ? KernelKind.REDUCTION : KernelKind.LIBRARY;
+                g.kind = FusionCost.role(r, options) == PrimitiveRole.REDUCTION ? KernelKind.REDUCTION : KernelKind.LIBRARY;
                 g.root = r;
                 boolean materialize = graphOutputs.contains(r.out()) || consumers.size() > 1;
                 if (tryJoin(g, r, materialize)) {
@@ -208,7 +226,7 @@ public final class Fuser {
     }
 
     /** Why {@code p} cannot be inlined into {@code g} at these uses, or null if it can. */
-    private FusionReason inlineBlocker(Group g, List<Use> at) {
+    private FusionReason inlineBlocker(Group g, Equation p, List<Use> at) {
         if (g.kind == KernelKind.ALIAS) {
             return FusionReason.ALIAS_CONSUMER;
         }
@@ -217,10 +235,22 @@ public final class Fuser {
                 return FusionReason.LIBRARY_OPERAND;
             }
         }
-        if (g.equations.size() >= FusionCost.MAX_KERNEL_EQUATIONS) {
+        if (g.equations.size() >= FusionCost.MAX_KERNEL_EQUATIONS || inputsAfterInlining(g, p) > FusionCost.MAX_KERNEL_INPUTS) {
             return FusionReason.KERNEL_TOO_LARGE;
         }
         return null;
+    }
+
+    /** How many values {@code g} would read from memory with {@code p} inlined. */
+    private int inputsAfterInlining(Group g, Equation p) {
+        List<Var> in = inputsOf(g);
+        int n = in.size() - (in.contains(p.out()) ? 1 : 0);
+        for (Atom a : p.inputs()) {
+            if (a instanceof Var v && !g.members.contains(v) && !in.contains(v)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Why reduction or library equation {@code r} cannot become the root of {@code g}, or null. */
@@ -247,7 +277,8 @@ public final class Fuser {
             case CONSUMER_HAS_ROOT -> "the consumer kernel already has " + g.root.primitive().name() + " at its root";
             case NOT_AN_EPILOGUE -> "the consumer kernel (" + g.shape + ") does not read the result element for element";
             case NOT_INLINABLE -> "reductions and library results are only fused as the root of their consumers' kernel, which is another kernel";
-            case KERNEL_TOO_LARGE -> "the consumer kernel has " + g.equations.size() + " equations already";
+            case KERNEL_TOO_LARGE -> "the consumer kernel has " + g.equations.size() + " equations and reads "
+                    + inputsOf(g).size() + " buffers already";
             case WOULD_CREATE_CYCLE -> "fusing would make two kernels wait on each other";
             default -> r.name().toLowerCase(java.util.Locale.ROOT);
         };
@@ -268,22 +299,29 @@ public final class Fuser {
 
     /** Whether every use of {@code v} in {@code g} reads it at the kernel's own index (element for element). */
     private boolean identityIn(Group g, Var v) {
-        if (!v.shape().equals(g.shape)) {
-            return false;
+        return identityIn(g, v, new IdentityHashMap<>());
+    }
+
+    private boolean identityIn(Group g, Var v, Map<Var, Boolean> memo) {
+        Boolean known = memo.get(v);
+        if (known != null) {
+            return known;
         }
+        boolean result = v.shape().equals(g.shape);
         for (Use u : uses.getOrDefault(v, List.of())) {
+            if (!result) {
+                break;
+            }
             Equation c = u.consumer();
             if (!g.has(c)) {
                 continue;
             }
-            if (g.root != null && c.out() == g.root.out()) {
-                return false;
-            }
-            if (!c.primitive().isElementwise() || !identityIn(g, c.out())) {
-                return false;
+            if ((g.root != null && c.out() == g.root.out()) || !c.primitive().isElementwise() || !identityIn(g, c.out(), memo)) {
+                result = false;
             }
         }
-        return true;
+        memo.put(v, result);
+        return result;
     }
 
     /**
@@ -291,6 +329,14 @@ public final class Fuser {
      * {@code v}'s uses by members of {@code g}, as if {@code v} were inlined there.
      */
     private double evaluations(Group g, Var v, boolean hypothetical) {
+        return evaluations(g, v, hypothetical, new IdentityHashMap<>());
+    }
+
+    private double evaluations(Group g, Var v, boolean hypothetical, Map<Var, Double> memo) {
+        Double known = memo.get(v);
+        if (known != null) {
+            return known;
+        }
         double e = g.outputs.contains(v) ? 1 : 0;
         for (Use u : uses.getOrDefault(v, List.of())) {
             Equation c = u.consumer();
@@ -303,10 +349,12 @@ public final class Fuser {
                 e += 1;
                 continue;
             }
-            double perConsumer = evaluations(g, c.out(), false);
+            double perConsumer = evaluations(g, c.out(), false, memo);
             e += perConsumer * readsPerElement(g, c, v);
         }
-        return hypothetical && e == 0 ? 1 : e;
+        double result = hypothetical && e == 0 ? 1 : e;
+        memo.put(v, result);
+        return result;
     }
 
     /** How often {@code consumer} evaluates each element of its operand {@code v}, per element it computes. */
@@ -324,7 +372,7 @@ public final class Fuser {
     // ---- group membership ----
 
     private Group ownGroup(Equation eq) {
-        PrimitiveRole role = PrimitiveRole.of(eq.primitive());
+        PrimitiveRole role = FusionCost.role(eq, options);
         KernelKind kind = switch (role) {
             case REDUCTION -> KernelKind.REDUCTION;
             case LIBRARY -> KernelKind.LIBRARY;
@@ -335,6 +383,7 @@ public final class Fuser {
             g.root = eq;
         }
         groups.add(g);
+        order.addFirst(g);
         add(g, eq);
         g.outputs.add(eq.out());
         return g;
@@ -353,59 +402,71 @@ public final class Fuser {
         groupsOf.get(eq.out()).remove(g);
     }
 
-    /** Adds {@code eq} to {@code g} (writing its value when {@code materialize}) unless that makes a cycle. */
+    /**
+     * Adds {@code eq} to {@code g} (writing its value when {@code materialize}) unless that makes a
+     * cycle. Only a value newly written by {@code g} adds edges (from {@code g} to the kernels that
+     * read it); equations are placed consumers first, so {@code eq}'s operands have no writer yet.
+     */
     private boolean tryJoin(Group g, Equation eq, boolean materialize) {
         add(g, eq);
-        if (materialize) {
-            g.outputs.add(eq.out());
-            home.put(eq.out(), g);
-        }
-        if (acyclic()) {
+        if (!materialize) {
             return true;
         }
-        remove(g, eq);
-        home.remove(eq.out());
-        return false;
+        g.outputs.add(eq.out());
+        home.put(eq.out(), g);
+        for (Group reader : readersOf(eq.out(), g)) {
+            if (!order.addEdge(g, reader, this::successors, this::predecessors)) {
+                remove(g, eq);
+                home.remove(eq.out());
+                return false;
+            }
+        }
+        return true;
     }
 
-    private boolean joinAll(List<Group> gs, Equation eq) {
+    /** Inlining never adds an edge between kernels (see {@link #tryJoin}), so it cannot make a cycle. */
+    private void joinAll(List<Group> gs, Equation eq) {
         for (Group g : gs) {
             add(g, eq);
         }
-        if (acyclic()) {
-            return true;
-        }
-        for (Group g : gs) {
-            remove(g, eq);
-        }
-        return false;
     }
 
-    /** Whether the kernels, linked by the values they write and read, still form a DAG. */
-    private boolean acyclic() {
-        Map<Group, List<Group>> succ = dependencies();
-        Map<Group, Integer> state = new IdentityHashMap<>();
-        for (Group g : groups) {
-            if (!visit(g, succ, state)) {
-                return false;
+    /** The kernels other than {@code writer} that read {@code v} from memory. */
+    private List<Group> readersOf(Var v, Group writer) {
+        List<Group> out = new ArrayList<>();
+        for (Use u : uses.getOrDefault(v, List.of())) {
+            for (Group r : groupsOf.getOrDefault(u.consumer().out(), List.of())) {
+                if (r != writer && !r.members.contains(v) && !out.contains(r)) {
+                    out.add(r);
+                }
             }
         }
-        return true;
+        return out;
     }
 
-    private boolean visit(Group g, Map<Group, List<Group>> succ, Map<Group, Integer> state) {
-        Integer s = state.get(g);
-        if (s != null) {
-            return s == 2;
-        }
-        state.put(g, 1);
-        for (Group n : succ.getOrDefault(g, List.of())) {
-            if (!visit(n, succ, state)) {
-                return false;
+    /** The kernels reading a value {@code x} writes. */
+    private List<Group> successors(Group x) {
+        List<Group> out = new ArrayList<>();
+        for (Var v : x.outputs) {
+            for (Group r : readersOf(v, x)) {
+                if (!out.contains(r)) {
+                    out.add(r);
+                }
             }
         }
-        state.put(g, 2);
-        return true;
+        return out;
+    }
+
+    /** The kernels writing a value {@code x} reads. */
+    private List<Group> predecessors(Group x) {
+        List<Group> out = new ArrayList<>();
+        for (Var v : inputsOf(x)) {
+            Group h = home.get(v);
+            if (h != null && h != x && !out.contains(h)) {
+                out.add(h);
+            }
+        }
+        return out;
     }
 
     /** For each kernel, the kernels reading a value it writes. */

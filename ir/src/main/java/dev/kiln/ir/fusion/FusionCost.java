@@ -13,8 +13,28 @@ import dev.kiln.ir.prim.Unary;
 public final class FusionCost {
     /** Members beyond which a kernel stops growing: the generated method must stay JIT-compilable. */
     public static final int MAX_KERNEL_EQUATIONS = 40;
+    /** Buffers a kernel may read; beyond this it stops absorbing producers (each is a parameter and a live pointer). */
+    public static final int MAX_KERNEL_INPUTS = 32;
+    /**
+     * With {@link Fuser.Options#concatenationsAsCopies}, a concatenation of more operands than this
+     * is a copy kernel of its own (a library kernel): inlined, every element would walk a chain of
+     * that many guards.
+     */
+    public static final int MAX_INLINED_CONCAT_OPERANDS = 8;
 
     private FusionCost() {
+    }
+
+    /**
+     * How fusion treats {@code eq}: its primitive's role, except that long concatenations are copies
+     * when the backend has a copy kernel for them.
+     */
+    public static PrimitiveRole role(dev.kiln.ir.Equation eq, Fuser.Options options) {
+        if (options.concatenationsAsCopies() && eq.primitive() instanceof dev.kiln.ir.prim.Concatenate
+                && eq.inputs().size() > MAX_INLINED_CONCAT_OPERANDS) {
+            return PrimitiveRole.LIBRARY;
+        }
+        return PrimitiveRole.of(eq.primitive());
     }
 
     /** The relative cost of computing one element of {@code p}, a load being about 1. */

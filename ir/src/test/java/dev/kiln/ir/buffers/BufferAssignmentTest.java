@@ -32,14 +32,28 @@ class BufferAssignmentTest {
     }
 
     @Test
-    void unfusedElementwiseChainRunsInPlaceInOneSlot() {
+    void unfusedElementwiseChainRunsInPlaceInTheOutputArray() {
         CompiledPlan c = CompiledPlan.of(chain(), false, true);
         BufferPlan p = c.buffers();
-        assertEquals(1008, p.arenaSize(DType.F32), p.text());
-        assertEquals(4, p.inPlace().size(), p.text());
-        assertTrue(p.arenaBytes() < p.intermediateBytes());
-        assertTrue(p.text().contains("arena bytes 4032 vs 20000 bytes of intermediates"), p.text());
+        assertEquals(0, p.arenaSize(DType.F32), p.text());
+        assertEquals(5, p.inPlace().size(), p.text());
+        assertTrue(p.text().contains("arena bytes 0 vs 20000 bytes of intermediates"), p.text());
         checkRuns(chain(), c);
+    }
+
+    @Test
+    void unfusedChainWhoseLastValueIsReadTwiceRunsInPlaceInOneSlot() {
+        G g = new G();
+        Var v = g.f32(1000);
+        for (UnaryOp op : List.of(UnaryOp.EXP, UnaryOp.TANH, UnaryOp.LOG1P, UnaryOp.SIN)) {
+            v = g.un(op, v);
+        }
+        Graph graph = g.build(g.add(v, g.un(UnaryOp.NEG, v)));
+        CompiledPlan c = CompiledPlan.of(graph, false, true);
+        BufferPlan p = c.buffers();
+        assertEquals(1008, p.arenaSize(DType.F32), p.text());
+        assertTrue(p.arenaBytes() < p.intermediateBytes());
+        checkRuns(graph, c);
     }
 
     @Test
@@ -90,6 +104,27 @@ class BufferAssignmentTest {
                 assertTrue(p.arenaBytes() <= p.intermediateBytes() + 64L * p.storages().size());
             }
         }
+    }
+
+    @Test
+    void scatterAddUpdatesItsDyingOperandInPlaceWhenTheBackendAllows() {
+        G g = new G();
+        Var idx = g.in(DType.I32, 4, 3), upd = g.f32(4, 3, 5);
+        Var zeros = g.bcast(g.f32(), new int[] {4, 10, 5});
+        Var s = g.eq(new dev.kiln.ir.prim.ScatterAdd(1), zeros, idx, upd);
+        Graph graph = g.build(g.mul(s, lit(2)));
+        CompiledPlan plain = CompiledPlan.of(graph, false, true);
+        CompiledPlan inPlace = CompiledPlan.of(graph, dev.kiln.ir.fusion.Fuser.Options.of(false), new BufferAssignment.Options(true, true));
+        assertTrue(plain.buffers().inPlace().stream().noneMatch(u -> u.written().equals(inPlace.program().buffer(s))));
+        assertTrue(inPlace.buffers().inPlace().stream().anyMatch(u -> u.written().equals(inPlace.program().buffer(s))),
+                inPlace.buffers().text());
+        assertTrue(inPlace.buffers().arenaSize(DType.F32) < plain.buffers().arenaSize(DType.F32));
+        List<ArrayData> in = RandomPrograms.randomInputs(graph, new Random(2));
+        for (int i = 0; i < in.get(0).size(); i++) {
+            in.get(0).setInt(i, Math.floorMod(in.get(0).getInt(i), 10));
+        }
+        ArrayCompare.assertClose(Interpreter.run(graph, in), KernelInterpreter.run(inPlace.program(), inPlace.buffers(), in),
+                1e-6, 1e-6, "scatter in place");
     }
 
     @Test

@@ -192,6 +192,42 @@ class FusionTest {
     }
 
     @Test
+    void longConcatenationIsACopyKernelWhenTheBackendHasOne() {
+        G g = new G();
+        Var[] parts = new Var[12];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = g.un(UnaryOp.TANH, g.f32(2, 1, 5));
+        }
+        Var cat = g.eq(new dev.kiln.ir.prim.Concatenate(1), parts);
+        Var out = g.sum(g.mul(cat, lit(2)), 1);
+        CompiledPlan c = CompiledPlan.of(g.build(out), new Fuser.Options(true, true), dev.kiln.ir.buffers.BufferAssignment.Options.of(true));
+        List<ArrayData> in = RandomPrograms.randomInputs(g.build(out), new Random(3));
+        ArrayCompare.assertClose(Interpreter.run(g.build(out), in), KernelInterpreter.run(c.program(), c.buffers(), in),
+                1e-5, 1e-6, "copy kernel");
+        assertEquals(KernelKind.REDUCTION, compileAndCheck(g.build(out)).fusion().kernels().getLast().kind(),
+                "without the option the concatenation is inlined (guards)");
+        FusedKernel copy = c.fusion().writerOf(cat);
+        assertNotNull(copy, c.fusion().text());
+        assertEquals(KernelKind.LIBRARY, copy.kind());
+        assertTrue(c.fusion().refusals().stream().anyMatch(r -> r.reason() == FusionReason.LIBRARY_OPERAND));
+    }
+
+    @Test
+    void kernelsStopGrowingAtTheirInputLimit() {
+        G g = new G();
+        Var acc = g.f32(100);
+        for (int i = 0; i < 50; i++) {
+            acc = g.add(acc, g.f32(100));
+        }
+        CompiledPlan c = compileAndCheck(g.build(acc));
+        assertTrue(c.fusion().kernels().size() > 1, c.fusion().text());
+        for (FusedKernel k : c.fusion().kernels()) {
+            assertTrue(k.inputs().size() <= FusionCost.MAX_KERNEL_INPUTS, k.name() + " reads " + k.inputs().size());
+        }
+        assertTrue(c.fusion().refusals().stream().anyMatch(r -> r.reason() == FusionReason.KERNEL_TOO_LARGE));
+    }
+
+    @Test
     void everyFusionDecisionRespectsTheScheduleOnRandomPrograms() {
         for (long seed = 0; seed < 40; seed++) {
             Graph g = RandomPrograms.generate(new Random(seed), RandomPrograms.Options.defaults().withMaxEquations(24));

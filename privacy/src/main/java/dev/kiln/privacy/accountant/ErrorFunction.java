@@ -70,6 +70,11 @@ final class ErrorFunction {
 
     /** {@code exp(x^2) erfc(x)} for {@code x >= 1} by the modified Lentz method. */
     private static double erfcxContinuedFraction(double x) {
+        if (x > 1e8) {
+            // Asymptotic: erfcx(x) = 1/(x sqrt(pi)) (1 - 1/(2x^2) + ...); exact in double here, and
+            // the fraction below would overflow to inf * 0 for infinite x (a vanishing sigma).
+            return Math.exp(-LOG_SQRT_PI) / x;
+        }
         // g = x + a1/(x + a2/(x + ...)) with a_n = n/2; erfcx = 1 / (sqrt(pi) g).
         double g = x;
         double c = x;

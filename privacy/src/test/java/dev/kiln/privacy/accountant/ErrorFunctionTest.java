@@ -75,4 +75,14 @@ class ErrorFunctionTest {
         assertEquals(Double.NEGATIVE_INFINITY, ErrorFunction.logErfc(Double.POSITIVE_INFINITY));
         assertTrue(Double.isNaN(ErrorFunction.erfc(Double.NaN)));
     }
+
+    @Test
+    void logErfcOfHugeAndInfiniteArgumentsIsFinitelyNegativeOrMinusInfinity() {
+        // A vanishing noise multiplier sends the accountant's arguments to 1e9 and beyond.
+        double x = 1e9;
+        double expected = -x * x - Math.log(x * Math.sqrt(Math.PI));
+        assertEquals(expected, ErrorFunction.logErfc(x), 1e-12 * Math.abs(expected));
+        assertEquals(Double.NEGATIVE_INFINITY, ErrorFunction.logErfc(Double.POSITIVE_INFINITY));
+        assertTrue(RdpAccountant.epsilon(1e-9, 0.01, 100, 1e-5).epsilon() > 1e15);
+    }
 }

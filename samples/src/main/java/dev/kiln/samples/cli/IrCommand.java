@@ -11,6 +11,7 @@ import dev.kiln.tracer.Fn3;
 import dev.kiln.tracer.Random;
 import dev.kiln.tracer.Tensor;
 import dev.kiln.tracer.Tracing;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Option;
 @Command(name = "ir", description = {"Print the IR of a paper model's loss at a stage:",
     "  traced  the batch loss as traced (mean cross-entropy over a batch)",
     "  grad    its gradient with respect to the parameters (reverse mode)",
-    "  vmap    the per-example gradient, vmap(grad(example loss)) over the batch"})
+    "  vmap    the per-example gradient, vmap(grad(example loss)) over the batch",
+    "With --emit ptx|opencl --out DIR, compile the stage for that GPU backend (no device needed)",
+    "and write the kernel sources, the kernel plan and the buffer plan into DIR."})
 final class IrCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "one of ${COMPLETION-CANDIDATES}",
             completionCandidates = ModelNames.class)
@@ -35,9 +38,20 @@ final class IrCommand implements Callable<Integer> {
     @Option(names = "--sources", description = "append each equation's source line")
     boolean sources;
 
+    @Option(names = "--emit", description = "ptx or opencl: write that backend's kernel sources instead of printing the IR")
+    String emit;
+
+    @Option(names = "--out", description = "folder for --emit (default: kiln-<emit>)")
+    Path out;
+
     @Override
     public Integer call() {
         Graph g = graph(Models.byName(model), stage, batch);
+        if (emit != null) {
+            Path dir = out != null ? out : Path.of("kiln-" + emit);
+            KernelSources.write(g, emit, dir, model + "_" + stage + "_b" + batch, System.out);
+            return 0;
+        }
         GraphPrinter.Options opts = GraphPrinter.Options.human()
                 .withStage(stage + " " + model + " batch " + batch)
                 .withSources(sources ? GraphPrinter.Sources.SHORT : GraphPrinter.Sources.NONE);

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code kiln} command: train, inspect and check the paper's models. */
 @Command(name = "kiln", mixinStandardHelpOptions = true, version = "kiln 0.1.0",
         description = "Kiln: a tracing JIT compiler for array programs, for Java (jit, grad, vmap; DP-SGD).",
-        subcommands = {RunCommand.class, IrCommand.class, GradcheckCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, AccountantCommand.class, RunCommand.class, IrCommand.class, GradcheckCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class KilnCommand implements Runnable {
 
     @Override

@@ -49,6 +49,15 @@ public record Dataset(ArrayData x, ArrayData y, int classes, String description)
         return Shape.of(d);
     }
 
+    /** Examples {@code from..to-1}. */
+    public Dataset range(int from, int to) {
+        if (from < 0 || to > size() || from > to) {
+            throw new KilnException("dataset", "range [" + from + ", " + to + ") is outside the " + size() + " examples");
+        }
+        Tensor[] b = batch(java.util.stream.IntStream.range(from, to).toArray());
+        return new Dataset(b[0].data(), b[1].data(), classes, description);
+    }
+
     /** The first {@code n} examples. */
     public Dataset head(int n) {
         int[] idx = new int[Math.min(n, size())];

@@ -272,18 +272,10 @@ final class VectorCode extends ScalarCode {
         }
         switch (u.op()) {
             case STOP_GRADIENT -> vexpr(u.x(), d);
-            case LOGISTIC -> {
-                // 1 / (1 + exp(-x))
+            case LOGISTIC, RSQRT -> {
                 vexpr(u.x(), d);
-                lanewise("NEG");
-                lanewise("EXP");
-                addScalar(1);
-                reciprocal();
-            }
-            case RSQRT -> {
-                vexpr(u.x(), d);
-                lanewise("SQRT");
-                reciprocal();
+                mv.visitMethodInsn(INVOKESTATIC, LoopClassGenerator.PACKAGE + "VectorMath",
+                        u.op() == UnaryOp.LOGISTIC ? "logistic" : "rsqrt", "(" + vdesc + ")" + vdesc, false);
             }
             default -> {
                 vexpr(u.x(), d);
@@ -295,23 +287,6 @@ final class VectorCode extends ScalarCode {
     private void lanewise(String unaryOp) {
         operator(unaryOp, "Unary");
         mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "lanewise", "(L" + OPS + "$Unary;)" + vdesc, false);
-    }
-
-    private void addScalar(double c) {
-        constant(c, plan.element);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "add", "(" + scalar + ")" + vdesc, false);
-    }
-
-    /** {@code 1 / v} for the vector on the stack. */
-    private void reciprocal() {
-        int t = f.fresh(1);
-        mv.visitVarInsn(ASTORE, t);
-        species();
-        constant(1, plan.element);
-        mv.visitMethodInsn(INVOKESTATIC, vclass, "broadcast", "(" + SPECIES + scalar + ")" + vdesc, false);
-        operator("DIV", "Binary");
-        mv.visitVarInsn(ALOAD, t);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "lanewise", "(L" + OPS + "$Binary;" + VECTOR + ")" + vdesc, false);
     }
 
     private void vbinary(Expr.Binary b) {

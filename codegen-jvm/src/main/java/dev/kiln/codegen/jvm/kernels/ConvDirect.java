@@ -1,6 +1,8 @@
 package dev.kiln.codegen.jvm.kernels;
 
 import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The direct (loop) convolution in f64, for every parameter combination: one output feature
@@ -9,6 +11,8 @@ import java.util.Arrays;
  * maps, no scratch.
  */
 final class ConvDirect {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
     private ConvDirect() {
     }
 
@@ -64,8 +68,21 @@ final class ConvDirect {
             if (!real) {
                 continue;
             }
-            int row = dst + r * width;
-            for (int x = tb.qLo()[tl]; x < tb.qHi()[tl]; x++) {
+            int row = dst + r * width, lo = tb.qLo()[tl], hi = tb.qHi()[tl];
+            if (tb.qUnit() && lo < hi) {
+                // consecutive reads (stride 1, no lhs dilation): a vector axpy
+                int src = off + coord[lo * kl + tl] - lo, x = lo;
+                DoubleVector wv = DoubleVector.broadcast(D, w);
+                for (; x + D.length() <= hi; x += D.length()) {
+                    wv.fma(DoubleVector.fromArray(D, lhs, src + x), DoubleVector.fromArray(D, out, row + x))
+                            .intoArray(out, row + x);
+                }
+                for (; x < hi; x++) {
+                    out[row + x] += w * lhs[src + x];
+                }
+                continue;
+            }
+            for (int x = lo; x < hi; x++) {
                 int c = coord[x * kl + tl];
                 if (c >= 0) {
                     out[row + x] += w * lhs[off + c];

@@ -3,7 +3,9 @@ package dev.kiln.codegen.jvm.kernels;
 import dev.kiln.ir.DType;
 import dev.kiln.ir.TensorType;
 import dev.kiln.ir.prim.ConvGeneralDilated;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@code conv_general_dilated}, prepared once per (primitive, operand types): any spatial rank,
@@ -12,11 +14,14 @@ import java.util.Arrays;
  *
  * <p>f32 picks a plan by shape:
  * <ul>
- * <li>{@link ConvShiftedPlan}: unit strides, no lhs dilation, little junk on the padded grid (the
- *     forward convolutions of the CIFAR CNN and their input gradients): implicit im2col, the GEMM
- *     reading shifted views of a padded copy of the input;
- * <li>{@link ConvIm2colPlan}: everything else (strided and lhs-dilated convolutions, kernel
- *     gradients): explicit im2col + GEMM, tiled over groups and columns, depth split across
+ * <li>{@link ConvShiftedPlan}: little junk on the padded grid (the forward convolutions of both
+ *     CNNs and their input gradients): implicit im2col, the GEMM reading shifted views of a
+ *     padded (polyphase for strides) copy of the input, lhs dilation split into output phases;
+ * <li>{@link ConvDotPlan}: no lhs dilation, a kernel at least as big as the output (the kernel
+ *     gradients, per-example or not): inner products along the kernel taps, reading a widened
+ *     kernel and a padded (polyphase for rhs dilation) input in place;
+ * <li>{@link ConvIm2colPlan}: everything else (small kernels with small outputs, lhs dilation
+ *     with strides): explicit im2col + GEMM, tiled over groups and columns, depth split across
  *     lanes when tiles are few.
  * </ul>
  * f64 runs the direct loop ({@link ConvDirect}): correct, parallel over output maps, no scratch.
@@ -39,7 +44,11 @@ public final class ConvKernel {
         this.tables = ConvTables.of(g);
         this.outType = g.outType(lhs);
         this.dtype = lhs.dtype();
-        this.plan = dtype != DType.F32 ? null : forced != null ? forced : choose(g, tables);
+        this.plan = dtype != DType.F32 || trivial(g) ? null : forced != null ? forced : choose(g, tables);
+    }
+
+    private static boolean trivial(ConvGeometry g) {
+        return ConvGeometry.product(g.out()) == 0 || g.outBatch() == 0 || g.o() == 0 || g.depth() == 0;
     }
 
     /** Plans {@code p} on operands of types {@code lhs} and {@code rhs} (validated by the shape rule). */
@@ -47,30 +56,43 @@ public final class ConvKernel {
         return new ConvKernel(ConvGeometry.of(p, lhs, rhs), lhs, null);
     }
 
-    /** The same with the im2col plan forced (tests compare the plans on one shape). */
-    static ConvKernel prepareIm2col(ConvGeneralDilated p, TensorType lhs, TensorType rhs) {
+    /** One kernel per f32 plan able to compute this shape, whatever its speed (tests compare them). */
+    static List<ConvKernel> everyPlan(ConvGeneralDilated p, TensorType lhs, TensorType rhs) {
         ConvGeometry g = ConvGeometry.of(p, lhs, rhs);
-        return new ConvKernel(g, lhs, new ConvIm2colPlan(g, ConvTables.of(g)));
+        List<ConvKernel> all = new ArrayList<>();
+        if (trivial(g)) {
+            return all;
+        }
+        all.add(new ConvKernel(g, lhs, new ConvIm2colPlan(g, ConvTables.of(g))));
+        ConvShiftedPlan shifted = ConvShiftedPlan.of(g);
+        if (shifted != null) {
+            all.add(new ConvKernel(g, lhs, shifted));
+        }
+        if (lhsUndilated(g)) {
+            all.add(new ConvKernel(g, lhs, new ConvDotPlan(g)));
+        }
+        return all;
     }
 
-    private static ConvPlan choose(ConvGeometry g, ConvTables tables) {
-        if (shiftable(g) && ConvShiftedPlan.junkRatio(g) <= MAX_JUNK) {
-            return new ConvShiftedPlan(g);
-        }
-        return new ConvIm2colPlan(g, tables);
-    }
-
-    /** Unit strides and no lhs dilation: every im2col row is a shifted view of the padded input. */
-    static boolean shiftable(ConvGeometry g) {
-        if (g.rank() == 0) {
-            return false;
-        }
+    /** No lhs dilation: the implicit-im2col plans read shifted views of a padded (polyphase) input. */
+    static boolean lhsUndilated(ConvGeometry g) {
         for (int s = 0; s < g.rank(); s++) {
-            if (g.stride()[s] != 1 || g.lhsDilation()[s] != 1) {
+            if (g.lhsDilation()[s] != 1) {
                 return false;
             }
         }
-        return true;
+        return g.rank() > 0;
+    }
+
+    private static ConvPlan choose(ConvGeometry g, ConvTables tables) {
+        if (ConvDotPlan.suits(g)) {
+            return new ConvDotPlan(g);
+        }
+        ConvShiftedPlan shifted = ConvShiftedPlan.of(g);
+        if (shifted != null && shifted.junkRatio() <= MAX_JUNK) {
+            return shifted;
+        }
+        return new ConvIm2colPlan(g, tables);
     }
 
     public TensorType outType() {

@@ -72,7 +72,7 @@ public final class IndexKernels {
 
     public static void gather(Plan p, float[] x, int xo, int[] idx, int io, float[] out, int oo) {
         expect(p, DType.F32);
-        Parallel.parallelFor(p.batch() * p.perBatch(), Parallel.grainFor(p.rowSize() + 1L), (lane, from, to) -> {
+        Parallel.parallelFor(p.batch() * p.perBatch(), Parallel.grainFor(4L * (p.rowSize() + 1)), (lane, from, to) -> {
             for (int j = from; j < to; j++) {
                 int b = j / p.perBatch(), v = idx[io + j];
                 p.check(v, j);
@@ -83,7 +83,7 @@ public final class IndexKernels {
 
     public static void gather(Plan p, double[] x, int xo, int[] idx, int io, double[] out, int oo) {
         expect(p, DType.F64);
-        Parallel.parallelFor(p.batch() * p.perBatch(), Parallel.grainFor(p.rowSize() + 1L), (lane, from, to) -> {
+        Parallel.parallelFor(p.batch() * p.perBatch(), Parallel.grainFor(4L * (p.rowSize() + 1)), (lane, from, to) -> {
             for (int j = from; j < to; j++) {
                 int b = j / p.perBatch(), v = idx[io + j];
                 p.check(v, j);
@@ -94,7 +94,7 @@ public final class IndexKernels {
 
     public static void gather(Plan p, int[] x, int xo, int[] idx, int io, int[] out, int oo) {
         expect(p, DType.I32);
-        Parallel.parallelFor(p.batch() * p.perBatch(), Parallel.grainFor(p.rowSize() + 1L), (lane, from, to) -> {
+        Parallel.parallelFor(p.batch() * p.perBatch(), Parallel.grainFor(4L * (p.rowSize() + 1)), (lane, from, to) -> {
             for (int j = from; j < to; j++) {
                 int b = j / p.perBatch(), v = idx[io + j];
                 p.check(v, j);
@@ -109,7 +109,7 @@ public final class IndexKernels {
         expect(p, DType.F32);
         checkAll(p, idx, io);
         int batchSize = p.rows() * p.rowSize();
-        Parallel.parallelFor(p.batch(), Parallel.grainFor((long) (p.perBatch() + 1) * p.rowSize()), (lane, from, to) -> {
+        Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
             if (x != out || xo != oo) {
                 System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
             }
@@ -126,7 +126,7 @@ public final class IndexKernels {
         expect(p, DType.F64);
         checkAll(p, idx, io);
         int batchSize = p.rows() * p.rowSize();
-        Parallel.parallelFor(p.batch(), Parallel.grainFor((long) (p.perBatch() + 1) * p.rowSize()), (lane, from, to) -> {
+        Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
             if (x != out || xo != oo) {
                 System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
             }
@@ -143,7 +143,7 @@ public final class IndexKernels {
         expect(p, DType.I32);
         checkAll(p, idx, io);
         int batchSize = p.rows() * p.rowSize();
-        Parallel.parallelFor(p.batch(), Parallel.grainFor((long) (p.perBatch() + 1) * p.rowSize()), (lane, from, to) -> {
+        Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
             if (x != out || xo != oo) {
                 System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
             }

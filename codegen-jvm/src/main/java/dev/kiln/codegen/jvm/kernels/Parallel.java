@@ -21,13 +21,16 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Each participant of a job gets a <em>lane</em> in {@code [0, threads())}; kernels use it to
  * pick a private slice of the scratch memory their caller provides ({@code lanes x perLane}).
  *
- * <p>Measured on the 2-core Zen 4 development machine (shared, so noisy): handing a job to the
- * pool and joining costs about 10-30 us, so jobs under roughly 100k flops (or 50k elements of a
- * memory-bound loop) run inline; {@link #MIN_PARALLEL_WORK} encodes that.
+ * <p>Measured on the shared 2-core Zen 4 development machine ({@code KernelBenchmark pool}): a
+ * job whose work the caller finishes alone costs 0.1-0.5 us over running it inline, but a parked
+ * pool thread takes roughly 5-20 us to join in (two 5 us chunks took 15 us against 10 us
+ * serially; two 200 us chunks gain only when the other core is free). So a chunk should hold
+ * at least about 10 us of work: {@link #MIN_PARALLEL_WORK} flops (count about 4 per element of
+ * a memory-bound loop); smaller jobs run inline.
  */
 public final class Parallel {
-    /** Below this many "work units" (flops, or element reads for memory-bound loops) a job runs inline. */
-    public static final long MIN_PARALLEL_WORK = 100_000;
+    /** Fewest "work units" (flops; about 4 per element of a memory-bound loop) worth a chunk of its own. */
+    public static final long MIN_PARALLEL_WORK = 500_000;
 
     private static final int THREADS = configuredThreads();
     private static final ExecutorService POOL = THREADS > 1 ? Executors.newFixedThreadPool(THREADS - 1, daemonThreads()) : null;

@@ -14,21 +14,26 @@ import jdk.incubator.vector.VectorSpecies;
  * Padding reads the reduction's identity (-inf, or {@code Integer.MIN_VALUE} for i32 max; 0 for
  * sum), so a window entirely in padding yields it. Max follows {@link Math#max} (NaN wins).
  *
- * <p>Pooling over the last two dims (NCHW) runs plane by plane in parallel; in f32 with
- * horizontal stride 1 (the MNIST CNN's {@code MaxPool(2, stride 1)}) the interior of each output
- * row is computed 16 outputs at a time with vector loads. Any other window runs a generic loop
- * over window positions.
+ * <p>Pooling over the last two dims (NCHW) runs plane by plane in parallel, a whole output row
+ * at a time per window offset (16 outputs a vector with horizontal stride 1, as in the MNIST
+ * CNN's {@code MaxPool(2, stride 1)}). Any other window runs a generic loop over window
+ * positions.
  */
 public final class ReduceWindowKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private final WindowGeometry g;
+    private final int[] dxLo;
+    private final int[] dxHi;
     private final boolean max;
     private final TensorType outType;
     private final DType dtype;
 
     private ReduceWindowKernel(WindowGeometry g, boolean max, TensorType outType) {
         this.g = g;
+        int[][] ranges = g.rowRanges();
+        this.dxLo = ranges[0];
+        this.dxHi = ranges[1];
         this.max = max;
         this.outType = outType;
         this.dtype = outType.dtype();
@@ -49,9 +54,13 @@ public final class ReduceWindowKernel {
         expect(DType.F32);
         if (g.planar()) {
             int in = g.h() * g.w(), os = g.oh() * g.ow();
-            Parallel.parallelFor(g.planes(), Parallel.grainFor((long) os * g.wh() * g.ww() + 1), (lane, from, to) -> {
+            Parallel.parallelFor(g.planes(), Parallel.grainFor(4L * os * g.wh() * g.ww() + 1), (lane, from, to) -> {
                 for (int pl = from; pl < to; pl++) {
-                    planeF32(x, xo + pl * in, out, oo + pl * os);
+                    if (g.inner2x2()) {
+                        plane2x2(x, xo + pl * in, out, oo + pl * os);
+                    } else {
+                        planeF32(x, xo + pl * in, out, oo + pl * os);
+                    }
                 }
             });
             return;
@@ -116,48 +125,65 @@ public final class ReduceWindowKernel {
         });
     }
 
-    /** One {@code [h, w]} plane: vector interior when the horizontal stride is 1, scalar borders. */
-    private void planeF32(float[] x, int xi, float[] out, int oi) {
-        int w = g.w(), ww = g.ww(), sw = g.sw(), pw = g.pw(), ow = g.ow(), step = S.length();
-        // outputs whose window lies inside the row: ox*sw - pw >= 0 and ox*sw - pw + ww <= w
-        int inLo = Math.min(ow, (pw + sw - 1) / sw);
-        int inHi = w - ww + pw < 0 ? inLo : Math.max(inLo, Math.min(ow, (w - ww + pw) / sw + 1));
+    /** A 2x2 window with no padding: four loads per output, summed in window order. */
+    private void plane2x2(float[] x, int xi, float[] out, int oi) {
+        int w = g.w(), sh = g.sh(), sw = g.sw(), ow = g.ow();
         for (int oy = 0; oy < g.oh(); oy++) {
-            int y0 = oy * g.sh() - g.ph(), dyLo = Math.max(0, -y0), dyHi = Math.min(g.wh(), g.h() - y0);
-            int orow = oi + oy * ow;
-            int ox = 0;
-            for (; ox < inLo; ox++) {
-                out[orow + ox] = windowF32(x, xi, y0, dyLo, dyHi, ox);
-            }
-            if (sw == 1) {
-                float identity = max ? Float.NEGATIVE_INFINITY : 0f;
-                for (; ox + step <= inHi; ox += step) {
-                    FloatVector acc = FloatVector.broadcast(S, identity);
-                    for (int dy = dyLo; dy < dyHi; dy++) {
-                        int row = xi + (y0 + dy) * w + ox - pw;
-                        for (int dx = 0; dx < ww; dx++) {
-                            FloatVector v = FloatVector.fromArray(S, x, row + dx);
-                            acc = max ? acc.max(v) : acc.add(v);
-                        }
-                    }
-                    acc.intoArray(out, orow + ox);
+            int r0 = xi + oy * sh * w, r1 = r0 + w, o = oi + oy * ow;
+            if (max) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int i = ox * sw;
+                    out[o + ox] = Math.max(Math.max(x[r0 + i], x[r0 + i + 1]), Math.max(x[r1 + i], x[r1 + i + 1]));
                 }
-            }
-            for (; ox < ow; ox++) {
-                out[orow + ox] = windowF32(x, xi, y0, dyLo, dyHi, ox);
+            } else {
+                for (int ox = 0; ox < ow; ox++) {
+                    int i = ox * sw;
+                    out[o + ox] = x[r0 + i] + x[r0 + i + 1] + x[r1 + i] + x[r1 + i + 1];
+                }
             }
         }
     }
 
-    private float windowF32(float[] x, int xi, int y0, int dyLo, int dyHi, int ox) {
-        int x0 = ox * g.sw() - g.pw(), dxLo = Math.max(0, -x0), dxHi = Math.min(g.ww(), g.w() - x0);
-        float acc = max ? Float.NEGATIVE_INFINITY : 0f;
-        for (int dy = dyLo; dy < dyHi; dy++) {
-            int row = xi + (y0 + dy) * g.w() + x0;
-            for (int dx = dxLo; dx < dxHi; dx++) {
-                acc = max ? Math.max(acc, x[row + dx]) : acc + x[row + dx];
+    /**
+     * One {@code [h, w]} plane, loops interchanged: for each output row and each window offset
+     * (dy, dx) in window order, combine the whole row of outputs with the shifted input row.
+     * Inner loops run along the output row (vectors when the stride is 1) instead of over the
+     * 2-4 elements of one window, which C2 compiles poorly.
+     */
+    private void planeF32(float[] x, int xi, float[] out, int oi) {
+        int w = g.w(), ww = g.ww(), sw = g.sw(), pw = g.pw(), ow = g.ow();
+        float identity = max ? Float.NEGATIVE_INFINITY : 0f;
+        for (int oy = 0; oy < g.oh(); oy++) {
+            int y0 = oy * g.sh() - g.ph(), dyLo = Math.max(0, -y0), dyHi = Math.min(g.wh(), g.h() - y0);
+            int orow = oi + oy * ow;
+            java.util.Arrays.fill(out, orow, orow + ow, identity);
+            for (int dy = dyLo; dy < dyHi; dy++) {
+                int irow = xi + (y0 + dy) * w;
+                for (int dx = 0; dx < ww; dx++) {
+                    int lo = dxLo[dx], hi = dxHi[dx];
+                    combineRow(x, irow + dx - pw, sw, out, orow, lo, hi);
+                }
             }
         }
-        return acc;
+    }
+
+    /** {@code out[orow + ox] = op(out[orow + ox], x[base + ox*sw])} for ox in {@code [lo, hi)}. */
+    private void combineRow(float[] x, int base, int sw, float[] out, int orow, int lo, int hi) {
+        int ox = lo;
+        if (sw == 1) {
+            for (; ox + S.length() <= hi; ox += S.length()) {
+                FloatVector v = FloatVector.fromArray(S, x, base + ox), acc = FloatVector.fromArray(S, out, orow + ox);
+                (max ? acc.max(v) : acc.add(v)).intoArray(out, orow + ox);
+            }
+        }
+        if (max) {
+            for (; ox < hi; ox++) {
+                out[orow + ox] = Math.max(out[orow + ox], x[base + ox * sw]);
+            }
+        } else {
+            for (; ox < hi; ox++) {
+                out[orow + ox] += x[base + ox * sw];
+            }
+        }
     }
 }

@@ -20,11 +20,16 @@ import java.util.List;
  */
 public final class SelectAndScatterAddKernel {
     private final WindowGeometry g;
+    private final int[] dxLo;
+    private final int[] dxHi;
     private final TensorType outType;
     private final DType dtype;
 
     private SelectAndScatterAddKernel(WindowGeometry g, TensorType outType) {
         this.g = g;
+        int[][] ranges = g.rowRanges();
+        this.dxLo = ranges[0];
+        this.dxHi = ranges[1];
         this.outType = outType;
         this.dtype = outType.dtype();
     }
@@ -46,13 +51,14 @@ public final class SelectAndScatterAddKernel {
         Arrays.fill(out, oo, oo + outType.numel(), 0f);
         if (g.planar()) {
             int in = g.h() * g.w(), os = g.oh() * g.ow();
-            Parallel.parallelFor(g.planes(), Parallel.grainFor((long) os * g.wh() * g.ww() + 1), (lane, from, to) -> {
+            Parallel.parallelFor(g.planes(), Parallel.grainFor(4L * os * g.wh() * g.ww() + 1), (lane, from, to) -> {
+                float[] best = new float[g.ow()];
+                int[] at = new int[g.ow()];
                 for (int pl = from; pl < to; pl++) {
-                    for (int q = 0; q < os; q++) {
-                        int at = selectPlanar(pl * in, q / g.ow(), q % g.ow(), i -> x[xo + i]);
-                        if (at >= 0) {
-                            out[oo + at] += src[so + pl * os + q];
-                        }
+                    if (g.inner2x2()) {
+                        plane2x2(src, so + pl * os, x, xo + pl * in, out, oo + pl * in);
+                    } else {
+                        planeF32(src, so + pl * os, x, xo + pl * in, out, oo + pl * in, best, at);
                     }
                 }
             });
@@ -100,24 +106,60 @@ public final class SelectAndScatterAddKernel {
         double get(int i);
     }
 
-    /** The selected operand index of window (oy, ox) of the plane at {@code base}, or -1 if all padding. */
-    private int selectPlanar(int base, int oy, int ox, Reader x) {
-        int y0 = oy * g.sh() - g.ph(), x0 = ox * g.sw() - g.pw();
-        int dyLo = Math.max(0, -y0), dyHi = Math.min(g.wh(), g.h() - y0);
-        int dxLo = Math.max(0, -x0), dxHi = Math.min(g.ww(), g.w() - x0);
-        int best = -1;
-        double bestValue = 0;
-        for (int dy = dyLo; dy < dyHi; dy++) {
-            int row = base + (y0 + dy) * g.w() + x0;
-            for (int dx = dxLo; dx < dxHi; dx++) {
-                double v = x.get(row + dx);
-                if (best < 0 || !(bestValue >= v)) {
-                    bestValue = v;
-                    best = row + dx;
+    /** A 2x2 window with no padding: the selection rule spelled out over the four elements in window order. */
+    private void plane2x2(float[] src, int s, float[] x, int xi, float[] out, int oi) {
+        int w = g.w(), sh = g.sh(), sw = g.sw(), ow = g.ow();
+        for (int oy = 0; oy < g.oh(); oy++) {
+            int r0 = oy * sh * w, r1 = r0 + w;
+            for (int ox = 0; ox < ow; ox++) {
+                // branch-free (conditional moves): on real data the comparisons are coin flips
+                int i0 = r0 + ox * sw, i1 = i0 + 1, i2 = r1 + ox * sw, i3 = i2 + 1;
+                float best = x[xi + i0], v1 = x[xi + i1], v2 = x[xi + i2], v3 = x[xi + i3];
+                boolean c1 = !(best >= v1);
+                int sel = c1 ? i1 : i0;
+                best = c1 ? v1 : best;
+                boolean c2 = !(best >= v2);
+                sel = c2 ? i2 : sel;
+                best = c2 ? v2 : best;
+                sel = !(best >= v3) ? i3 : sel;
+                out[oi + sel] += src[s + oy * ow + ox];
+            }
+        }
+    }
+
+    /**
+     * One plane, a row of windows at a time: the selections of a whole output row are updated
+     * together for each window offset in window order (long inner loops instead of 2-4 element
+     * ones), then their source values added. {@code best}/{@code at} start as NaN / -1, so the
+     * first real element is always taken, as the scan's first element is.
+     */
+    private void planeF32(float[] src, int s, float[] x, int xi, float[] out, int oi, float[] best, int[] at) {
+        int w = g.w(), ww = g.ww(), sw = g.sw(), pw = g.pw(), ow = g.ow();
+        for (int oy = 0; oy < g.oh(); oy++) {
+            int y0 = oy * g.sh() - g.ph(), dyLo = Math.max(0, -y0), dyHi = Math.min(g.wh(), g.h() - y0);
+            Arrays.fill(best, Float.NaN);
+            Arrays.fill(at, -1);
+            for (int dy = dyLo; dy < dyHi; dy++) {
+                int irow = (y0 + dy) * w;
+                for (int dx = 0; dx < ww; dx++) {
+                    int lo = dxLo[dx], hi = dxHi[dx];
+                    int base = irow + dx - pw;
+                    for (int ox = lo; ox < hi; ox++) {
+                        int i = base + ox * sw;
+                        float v = x[xi + i];
+                        if (!(best[ox] >= v)) {
+                            best[ox] = v;
+                            at[ox] = i;
+                        }
+                    }
+                }
+            }
+            for (int ox = 0; ox < ow; ox++) {
+                if (at[ox] >= 0) {
+                    out[oi + at[ox]] += src[s + oy * ow + ox];
                 }
             }
         }
-        return best;
     }
 
     /** The selected operand index among window positions {@code at} (-1 = padding, skipped), or -1. */

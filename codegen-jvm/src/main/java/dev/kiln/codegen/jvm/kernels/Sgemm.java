@@ -3,6 +3,9 @@ package dev.kiln.codegen.jvm.kernels;
 import static dev.kiln.codegen.jvm.kernels.SgemmKernels.L;
 import static dev.kiln.codegen.jvm.kernels.SgemmKernels.MR;
 import static dev.kiln.codegen.jvm.kernels.SgemmKernels.NR;
+import static dev.kiln.codegen.jvm.kernels.SgemmKernels.S;
+
+import jdk.incubator.vector.FloatVector;
 
 /**
  * The f32 matrix product {@code C = A·B} (or {@code C += A·B}) on strided operands: element
@@ -18,8 +21,12 @@ import static dev.kiln.codegen.jvm.kernels.SgemmKernels.NR;
  * rows the product is computed transposed ({@code Cᵀ = Bᵀ·Aᵀ}), so vector lanes are not wasted
  * on padding.
  *
- * <p>Measured (single thread / 2 threads, 512^3, shared 2-core Zen 4; see GemmBenchmark):
- * recorded in the report of the kernels module and in {@code GemmBenchmark}'s comment.
+ * <p>Measured on the shared 2-core Zen 4 (AVX-512, 16 lanes), 512^3, best of repeated runs
+ * ({@code KernelBenchmark gemm}): 95-106 GFLOP/s on one thread (A plain or transposed; peak is
+ * about 100-118 at one 512-bit FMA a cycle), 135-176 GFLOP/s on two threads when the other
+ * core was free (the machine is shared, so two-thread figures swing). Small shapes:
+ * 128x104x50 about 70-76, 32x1024x288 about 77, the k=1 outer product [50]x[104] about 17
+ * (it only writes C).
  */
 public final class Sgemm {
     /** k-block: the depth of one packed panel pass. */
@@ -51,6 +58,72 @@ public final class Sgemm {
         return (int) total;
     }
 
+    /** The k = 1 product (an outer product, DP-SGD's per-example dense gradient): one pass over C. */
+    private static void outer(int m, int n, float[] a, int ao, int rsa, float[] b, int bo, float[] c, int co, int rsc,
+                              boolean accumulate, boolean parallel) {
+        Parallel.Body rows = (lane, from, to) -> {
+            int bound = S.loopBound(n);
+            for (int i = from; i < to; i++) {
+                float x = a[ao + i * rsa];
+                FloatVector xv = FloatVector.broadcast(S, x);
+                int ci = co + i * rsc, j = 0;
+                for (; j < bound; j += L) {
+                    FloatVector y = xv.mul(FloatVector.fromArray(S, b, bo + j));
+                    if (accumulate) {
+                        y = y.add(FloatVector.fromArray(S, c, ci + j));
+                    }
+                    y.intoArray(c, ci + j);
+                }
+                for (; j < n; j++) {
+                    c[ci + j] = accumulate ? c[ci + j] + x * b[bo + j] : x * b[bo + j];
+                }
+            }
+        };
+        if (parallel) {
+            Parallel.parallelFor(m, Parallel.grainFor(8L * n), rows);
+        } else {
+            rows.run(0, 0, m);
+        }
+    }
+
+    /**
+     * Both operands contiguous along k (A rows, B columns: {@code x · Wᵀ} with a narrow W) and one
+     * side narrower than a vector: inner products along k ({@link DotKernels#dot4x3}), no packing
+     * and no lanes wasted on padding columns.
+     */
+    private static void inner(int m, int n, int k, float[] a, int ao, int rsa, float[] b, int bo, int csb,
+                              float[] c, int co, int rsc, int csc, boolean accumulate, boolean parallel) {
+        int kp = k / L * L, blocks = (m + 3) / 4;
+        Parallel.Body body = (lane, from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                int i0 = blk * 4, rows = Math.min(4, m - i0);
+                for (int j0 = 0; j0 < n; j0 += 3) {
+                    int cols = Math.min(3, n - j0);
+                    int b0 = bo + j0 * csb, b1 = bo + (j0 + Math.min(1, cols - 1)) * csb;
+                    int b2 = bo + (j0 + Math.min(2, cols - 1)) * csb;
+                    int cRow = co + i0 * rsc;
+                    DotKernels.dot4x3(1, kp, a, ao + i0 * rsa, rsa, 0, rows, b, b0, b1, b2, 0, cols,
+                            c, cRow, rsc, j0 * csc, (j0 + 1) * csc, (j0 + 2) * csc, accumulate);
+                    for (int r = 0; r < rows && kp < k; r++) {
+                        for (int j = 0; j < cols; j++) {
+                            float sum = 0;
+                            int ar = ao + (i0 + r) * rsa, bc = bo + (j0 + j) * csb;
+                            for (int p = kp; p < k; p++) {
+                                sum += a[ar + p] * b[bc + p];
+                            }
+                            c[cRow + r * rsc + (j0 + j) * csc] += sum;
+                        }
+                    }
+                }
+            }
+        };
+        if (parallel && 2L * m * n * k >= PARALLEL_FLOPS) {
+            Parallel.parallelFor(blocks, 1, body);
+        } else {
+            body.run(0, 0, blocks);
+        }
+    }
+
     /** Scratch floats {@link #gemmRowTable} needs for depth {@code k}. */
     public static int rowTableScratchFloats(int k, boolean parallel) {
         return (parallel ? Parallel.threads() : 1) * (MR * NR + Math.min(KC, Math.max(k, 1)) * NR);
@@ -77,6 +150,14 @@ public final class Sgemm {
             if (!accumulate) {
                 zero(m, n, c, co, rsc, csc);
             }
+            return;
+        }
+        if (path == Path.AUTO && k == 1 && csb == 1 && csc == 1) {
+            outer(m, n, a, ao, rsa, b, bo, c, co, rsc, accumulate, parallel);
+            return;
+        }
+        if (path == Path.AUTO && csa == 1 && rsb == 1 && k >= 2 * L && Math.min(m, n) < L) {
+            inner(m, n, k, a, ao, rsa, b, bo, csb, c, co, rsc, csc, accumulate, parallel);
             return;
         }
         if (path == Path.AUTO && preferTransposed(m, n, csb, csc)) {

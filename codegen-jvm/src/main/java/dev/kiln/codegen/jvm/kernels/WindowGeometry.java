@@ -31,6 +31,25 @@ record WindowGeometry(int[] dims, int[] window, int[] strides, int[] padLow, int
         return new WindowGeometry(dims, win, str, lo, out, planar, planes, h, w, wh, ww, sh, sw, ph, pw, oh, ow);
     }
 
+    /**
+     * For each horizontal window offset dx, the outputs {@code [lo, hi)} whose tap dx reads
+     * inside the row ({@code 0 <= ox*sw - pw + dx < w}): {@code {lo[0..ww), hi[0..ww)}}.
+     * Precomputed because a division per row costs more than the row itself.
+     */
+    int[][] rowRanges() {
+        int[] lo = new int[ww], hi = new int[ww];
+        for (int dx = 0; dx < ww; dx++) {
+            lo[dx] = Math.max(0, Math.floorDiv(pw - dx + sw - 1, sw));
+            hi[dx] = Math.max(lo[dx], Math.min(ow, Math.floorDiv(w - 1 + pw - dx, sw) + 1));
+        }
+        return new int[][] {lo, hi};
+    }
+
+    /** A 2x2 window that never touches padding: the pooling of both paper CNNs, worth its own loop. */
+    boolean inner2x2() {
+        return planar && wh == 2 && ww == 2 && ph == 0 && pw == 0 && (oh - 1) * sh + 2 <= h && (ow - 1) * sw + 2 <= w;
+    }
+
     int windowSize() {
         return ConvGeometry.product(window);
     }

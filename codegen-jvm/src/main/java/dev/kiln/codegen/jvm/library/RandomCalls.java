@@ -15,7 +15,7 @@ final class RandomCalls {
     static LibraryCall bits(TensorType key, TensorType out) {
         int keys = key.numel() / 2;
         int perKey = keys == 0 ? 0 : out.numel() / keys;
-        return (arrays, offsets) -> {
+        return (arrays, offsets, scratch) -> {
             int[] k = (int[]) arrays[0], bits = (int[]) arrays[1];
             int ko = offsets[0], bo = offsets[1];
             for (int i = 0; i < keys; i++) {
@@ -30,7 +30,7 @@ final class RandomCalls {
 
     static LibraryCall split(TensorType key, int count) {
         int keys = key.numel() / 2;
-        return (arrays, offsets) -> {
+        return (arrays, offsets, scratch) -> {
             int[] k = (int[]) arrays[0], out = (int[]) arrays[1];
             int ko = offsets[0], oo = offsets[1];
             for (int i = 0; i < keys; i++) {

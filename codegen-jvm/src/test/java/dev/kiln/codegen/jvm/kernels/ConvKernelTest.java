@@ -106,7 +106,9 @@ class ConvKernelTest {
             rd[i] = r[ro + i];
         }
         double[] expect = naive(c, ld, rd);
-        for (ConvKernel k : List.of(kernel, ConvKernel.prepareIm2col(c.p(), c.l(), c.r()))) {
+        List<ConvKernel> kernels = new java.util.ArrayList<>(ConvKernel.everyPlan(c.p(), c.l(), c.r()));
+        kernels.add(kernel);
+        for (ConvKernel k : kernels) {
             float[] out = new float[oo + expect.length + 2];
             java.util.Arrays.fill(out, Float.NaN);
             k.run(l, lo, r, ro, out, oo, new float[so + k.scratchSize()], so);
@@ -146,6 +148,19 @@ class ConvKernelTest {
     }
 
     @Test
+    void convWithNoInputFeaturesGivesZeros() {
+        ConvKernel k = ConvKernel.prepare(conv2d(1, 1, 1, 1, 1, 1, 1), TensorType.of(DType.F32, 2, 0, 5, 5),
+                TensorType.of(DType.F32, 3, 0, 3, 3));
+        float[] out = new float[k.outType().numel()];
+        java.util.Arrays.fill(out, Float.NaN);
+        k.run(new float[0], 0, new float[0], 0, out, 0, new float[k.scratchSize()], 0);
+        assertEquals(2 * 3 * 5 * 5, out.length);
+        for (float v : out) {
+            assertEquals(0f, v);
+        }
+    }
+
+    @Test
     void paperForwardConvsMatchDefinition() {
         // CIFAR10 first layer and MNIST first layer, small batch
         check(new Case(conv2d(1, 1, 1, 1, 1, 1, 1), TensorType.of(DType.F32, 3, 3, 32, 32),
@@ -171,6 +186,9 @@ class ConvKernelTest {
         // stride-2 forward: the kernel gradient has rhs dilation 2
         check(new Case(conv2d(1, 3, 3, 1, 2, 1, 1), TensorType.of(DType.F32, 1, 4, 28, 28),
                 TensorType.of(DType.F32, 16, 4, 14, 14)), 6);
+        // many input features: the inner-product plan takes them in chunks
+        check(new Case(conv2d(1, 1, 1, 1, 1, 1, 1), TensorType.of(DType.F32, 4, 96, 40, 40),
+                TensorType.of(DType.F32, 8, 96, 40, 40)), 10);
         // few output tiles, deep contraction: the depth is split across lanes
         check(new Case(conv2d(1, 0, 0, 1, 1, 1, 1), TensorType.of(DType.F32, 2, 64, 20, 20),
                 TensorType.of(DType.F32, 8, 64, 18, 18)), 7);

@@ -22,6 +22,12 @@ class DotGeneralKernelTest {
         static Case random(Random rnd, DType dtype) {
             int nb = rnd.nextInt(3), nc = rnd.nextInt(3), nlf = rnd.nextInt(3), nrf = rnd.nextInt(3);
             int[] bs = sizes(rnd, nb), cs = sizes(rnd, nc), lfs = sizes(rnd, nlf), rfs = sizes(rnd, nrf);
+            // at most one large dim, so GEMM edges and blocking are hit without huge naive loops
+            int[][] kinds = {bs, cs, lfs, rfs};
+            int[] big = kinds[rnd.nextInt(4)];
+            if (big.length > 0 && rnd.nextBoolean()) {
+                big[rnd.nextInt(big.length)] = 1 + rnd.nextInt(70);
+            }
             List<Integer> lpos = shuffled(nb + nc + nlf, rnd), rpos = shuffled(nb + nc + nrf, rnd);
             int[] ldims = new int[lpos.size()], rdims = new int[rpos.size()];
             int[] lb = new int[nb], rb = new int[nb], lc = new int[nc], rc = new int[nc];
@@ -50,7 +56,7 @@ class DotGeneralKernelTest {
         private static int[] sizes(Random rnd, int n) {
             int[] s = new int[n];
             for (int i = 0; i < n; i++) {
-                s[i] = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(40) : 1 + rnd.nextInt(6);
+                s[i] = 1 + rnd.nextInt(6);
             }
             return s;
         }
@@ -193,6 +199,26 @@ class DotGeneralKernelTest {
             }
             assertEquals(false, kernel.toString().contains("permuted"), kernel::toString);
         }
+    }
+
+    @Test
+    void emptyContractionGivesZerosAndEmptyOperandsGiveEmptyResults() {
+        DotGeneralKernel k0 = DotGeneralKernel.prepare(DotGeneral.matmul(), TensorType.of(DType.F32, 3, 0),
+                TensorType.of(DType.F32, 0, 4));
+        float[] out = new float[12];
+        java.util.Arrays.fill(out, Float.NaN);
+        k0.run(new float[0], 0, new float[0], 0, out, 0, new float[k0.scratchSize()], 0);
+        assertArrayEquals(new float[12], out);
+        double[] out64 = new double[12];
+        java.util.Arrays.fill(out64, Double.NaN);
+        DotGeneralKernel.prepare(DotGeneral.matmul(), TensorType.of(DType.F64, 3, 0), TensorType.of(DType.F64, 0, 4))
+                .run(new double[0], 0, new double[0], 0, out64, 0, new double[0], 0);
+        assertArrayEquals(new double[12], out64);
+        DotGeneral batched = new DotGeneral(Ints.of(2), Ints.of(1), Ints.of(0), Ints.of(0));
+        DotGeneralKernel empty = DotGeneralKernel.prepare(batched, TensorType.of(DType.F32, 0, 5, 3),
+                TensorType.of(DType.F32, 0, 3, 2));
+        assertEquals(0, empty.outType().numel());
+        empty.run(new float[0], 0, new float[0], 0, new float[0], 0, new float[empty.scratchSize()], 0);
     }
 
     static double[] toDouble(float[] x) {
