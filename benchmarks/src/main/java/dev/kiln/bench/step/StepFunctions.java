@@ -17,8 +17,9 @@ import java.util.List;
  * "no vmap" ablation). DP-SGD clips each example's gradient to joint norm C over all
  * parameters, sums, adds N(0, (σC)²) noise, averages over the batch and steps.
  *
- * <p>This is the benchmark's own DP-SGD step: the {@code privacy} module's step builder had not
- * landed on main when it was written. It computes the same thing as the PyTorch peer's step.
+ * <p>This is the benchmark's own DP-SGD step, kept line for line equal to the PyTorch peer's step
+ * (one joint clip norm, σ = 1, plain SGD) so the two time the same computation; the
+ * {@code privacy} module's {@code DpSgd} adds Poisson sampling, accounting and optimisers on top.
  */
 public final class StepFunctions {
     private StepFunctions() {

@@ -37,17 +37,21 @@ class TimingTest {
 
     @Test
     void warmupGoesOnUntilItsTimeHasPassed() {
-        int[] calls = {0};
-        // Each call takes at least 1 ms; 5 ms of warm-up needs at least 5 calls, though only 1 is asked for.
+        List<long[]> calls = new ArrayList<>();
+        // Only 1 warm-up call is asked for, but warm-up must last 5 ms; each call takes at least 1 ms.
         double[] t = new Timing(1, 2, 1, 0, 5).measure(() -> {
-            calls[0]++;
-            long until = System.nanoTime() + 1_000_000;
+            long start = System.nanoTime();
+            long until = start + 1_000_000;
             while (System.nanoTime() < until) {
                 Thread.onSpinWait();
             }
+            calls.add(new long[] {start, System.nanoTime()});
         });
         assertEquals(2, t.length);
-        assertTrue(calls[0] >= 5 + 2, "calls " + calls[0]);
+        int warmups = calls.size() - 2;
+        assertTrue(warmups >= 2, "warm-up calls " + warmups);
+        long warmedFor = calls.get(warmups - 1)[1] - calls.get(0)[0];
+        assertTrue(warmedFor >= 5_000_000, "warmed up for " + warmedFor + " ns");
     }
 
     @Test

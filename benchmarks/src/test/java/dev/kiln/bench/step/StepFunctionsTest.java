@@ -96,8 +96,9 @@ class StepFunctionsTest {
         MemoryEstimate large = MemoryEstimate.of(t.graphAt(64), true, true);
         assertTrue(large.workingSetBytes() > small.workingSetBytes());
         assertTrue(small.arenaBytes() <= small.intermediateBytes());
-        // The per-example gradients alone: 5352 floats per example.
-        assertTrue(large.intermediateBytes() >= 64L * 5352 * 4);
+        // The hidden activations alone: 50 floats per example (the optimiser may clip the
+        // per-example gradients without ever writing them, so they need not be counted).
+        assertTrue(large.intermediateBytes() >= 64L * 50 * 4);
         assertEquals(small.inputBytes() + small.arenaBytes() + small.outputBytes(), small.workingSetBytes());
     }
 }
