@@ -59,6 +59,8 @@ public final class Fuser {
         final Set<Var> members = Collections.newSetFromMap(new IdentityHashMap<>());
         final List<Equation> equations = new ArrayList<>();
         final Set<Var> outputs = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** {@link #inputsOf}, kept until the equations change (fusion asks for it at every placement). */
+        List<Var> inputs;
 
         Group(int id, KernelKind kind, Shape shape) {
             this.id = id;
@@ -439,12 +441,14 @@ public final class Fuser {
     private void add(Group g, Equation eq) {
         g.members.add(eq.out());
         g.equations.add(eq);
+        g.inputs = null;
         groupsOf.computeIfAbsent(eq.out(), x -> new ArrayList<>()).add(g);
     }
 
     private void remove(Group g, Equation eq) {
         g.members.remove(eq.out());
         g.equations.remove(eq);
+        g.inputs = null;
         g.outputs.remove(eq.out());
         groupsOf.get(eq.out()).remove(g);
     }
@@ -533,7 +537,11 @@ public final class Fuser {
         return succ;
     }
 
+    /** The values {@code g} reads from memory, in the order its equations first read them. */
     private List<Var> inputsOf(Group g) {
+        if (g.inputs != null) {
+            return g.inputs;
+        }
         Set<Var> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Var> out = new ArrayList<>();
         for (Equation eq : g.equations) {
@@ -543,7 +551,8 @@ public final class Fuser {
                 }
             }
         }
-        return out;
+        g.inputs = Collections.unmodifiableList(out);
+        return g.inputs;
     }
 
     private void refuse(Equation producer, Group consumer, FusionReason reason, String detail) {
@@ -577,6 +586,7 @@ public final class Fuser {
 
     private Group sorted(Group g) {
         g.equations.sort((a, b) -> Integer.compare(position.get(a.out()), position.get(b.out())));
+        g.inputs = null;
         return g;
     }
 

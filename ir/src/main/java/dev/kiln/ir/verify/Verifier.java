@@ -12,9 +12,12 @@ import dev.kiln.ir.Var;
 import dev.kiln.ir.prim.ShapeRules;
 import dev.kiln.ir.text.GraphPrinter;
 import dev.kiln.ir.text.VarNames;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Checks that a graph is well formed and well typed: every variable bound exactly once before it
@@ -26,15 +29,22 @@ import java.util.Map;
 public final class Verifier {
     private final Graph graph;
     private final String stage;
-    private final VarNames names;
+    /** Names for messages, made only when a message is (naming every variable is half of verifying). */
+    private VarNames names;
     /** Where each variable is bound, as words ("input 0", "equation 3"): the first binding only. */
     private final Map<Var, String> bindings = new IdentityHashMap<>();
-    private final Map<Var, String> bound = new IdentityHashMap<>();
+    private final Set<Var> bound = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private Verifier(Graph graph, String stage) {
         this.graph = graph;
         this.stage = stage;
-        this.names = VarNames.of(graph);
+    }
+
+    private VarNames names() {
+        if (names == null) {
+            names = VarNames.of(graph);
+        }
+        return names;
     }
 
     /** Throws a {@link KilnException} (operation {@code verify}) at the first defect of {@code g}. */
@@ -53,25 +63,28 @@ public final class Verifier {
         for (int i = 0; i < constants.size(); i++) {
             Constant c = constants.get(i);
             if (!c.var().type().equals(c.value().type())) {
-                throw fail("constant " + i + " '" + names.name(c.var()) + "' is declared " + c.var().type()
+                throw fail("constant " + i + " '" + names().name(c.var()) + "' is declared " + c.var().type()
                         + " but holds data of type " + c.value().type(), SourceLocation.UNKNOWN);
             }
-            bind(c.var(), "constant " + i, SourceLocation.UNKNOWN);
+            int index = i;
+            bind(c.var(), () -> "constant " + index, SourceLocation.UNKNOWN);
         }
         for (int i = 0; i < graph.inputs().size(); i++) {
-            bind(graph.inputs().get(i), "input " + i, SourceLocation.UNKNOWN);
+            int index = i;
+            bind(graph.inputs().get(i), () -> "input " + index, SourceLocation.UNKNOWN);
         }
         for (int i = 0; i < graph.equations().size(); i++) {
             checkEquation(i, graph.equations().get(i));
         }
         for (int i = 0; i < graph.outputs().size(); i++) {
             Atom a = graph.outputs().get(i);
-            if (a instanceof Var v && !bound.containsKey(v)) {
-                throw fail("output " + i + " '" + names.name(v) + "' (" + v.type() + ") is not bound by the graph",
+            if (a instanceof Var v && !bound.contains(v)) {
+                throw fail("output " + i + " '" + names().name(v) + "' (" + v.type() + ") is not bound by the graph",
                         SourceLocation.UNKNOWN);
             }
             if (a instanceof Literal l) {
-                checkLiteral(l, "output " + i, SourceLocation.UNKNOWN);
+                int index = i;
+                checkLiteral(l, () -> "output " + index, SourceLocation.UNKNOWN);
             }
         }
     }
@@ -89,19 +102,23 @@ public final class Verifier {
     }
 
     private void checkEquation(int index, Equation e) {
-        String where = "equation " + index + " `" + GraphPrinter.equation(e, names) + "`";
+        // Printed only for a message: printing every equation would be most of the work.
+        Supplier<String> where = () -> "equation " + index + " `" + GraphPrinter.equation(e, names()) + "`";
         for (int k = 0; k < e.inputs().size(); k++) {
             Atom a = e.inputs().get(k);
             switch (a) {
-                case Var v when !bound.containsKey(v) -> {
+                case Var v when !bound.contains(v) -> {
                     String later = bindings.get(v);
-                    throw fail(where + ": operand " + k + " '" + names.name(v) + "' (" + v.type() + ") is used before it is bound"
+                    throw fail(where.get() + ": operand " + k + " '" + names().name(v) + "' (" + v.type() + ") is used before it is bound"
                             + (later == null ? " (nothing in the graph binds it)" : " (it is bound later, by " + later + ")"),
                             e.source());
                 }
-                case Literal l when !e.primitive().isElementwise() -> throw fail(where + ": operand " + k + " is the literal "
+                case Literal l when !e.primitive().isElementwise() -> throw fail(where.get() + ": operand " + k + " is the literal "
                         + l.text() + ", but " + e.primitive().name() + " is not elementwise and takes no literals", e.source());
-                case Literal l -> checkLiteral(l, where + ": operand " + k, e.source());
+                case Literal l -> {
+                    int operand = k;
+                    checkLiteral(l, () -> where.get() + ": operand " + operand, e.source());
+                }
                 case Var v -> { }
             }
         }
@@ -110,26 +127,26 @@ public final class Verifier {
         try {
             expected = ShapeRules.infer(e.primitive(), in);
         } catch (KilnException ex) {
-            throw fail(where + ": operands " + in + " are ill-typed: " + ex.detail(), e.source());
+            throw fail(where.get() + ": operands " + in + " are ill-typed: " + ex.detail(), e.source());
         }
         if (!expected.equals(e.out().type())) {
-            throw fail(where + ": recorded output type " + e.out().type() + " differs from " + expected
+            throw fail(where.get() + ": recorded output type " + e.out().type() + " differs from " + expected
                     + ", which the shape rule of " + e.primitive().name() + " gives for operands " + in, e.source());
         }
         bind(e.out(), where, e.source());
     }
 
-    private void checkLiteral(Literal l, String where, SourceLocation source) {
+    private void checkLiteral(Literal l, Supplier<String> where, SourceLocation source) {
         if (!Literal.of(l.value(), l.dtype()).equals(l)) {
-            throw fail(where + ": literal value " + l.value() + " is not a " + l.dtype() + " value (build literals with Literal.of)",
+            throw fail(where.get() + ": literal value " + l.value() + " is not a " + l.dtype() + " value (build literals with Literal.of)",
                     source);
         }
     }
 
-    private void bind(Var v, String where, SourceLocation source) {
-        String first = bindings.get(v);
-        if (bound.putIfAbsent(v, where) != null) {
-            throw fail(where + ": '" + names.name(v) + "' (" + v.type() + ") is bound twice; it was first bound by "
+    private void bind(Var v, Supplier<String> where, SourceLocation source) {
+        if (!bound.add(v)) {
+            String first = bindings.get(v);
+            throw fail(where.get() + ": '" + names().name(v) + "' (" + v.type() + ") is bound twice; it was first bound by "
                     + first, source);
         }
     }
