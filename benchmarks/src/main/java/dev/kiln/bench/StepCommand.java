@@ -6,6 +6,7 @@ import dev.kiln.bench.harness.Timing;
 import dev.kiln.bench.report.Format;
 import dev.kiln.bench.step.StepResult;
 import dev.kiln.bench.step.StepRunner;
+import dev.kiln.bench.step.TrainingStep;
 import dev.kiln.bench.step.StepSpec;
 import dev.kiln.bench.step.Variant;
 import dev.kiln.bench.paper.ColdStart;
@@ -57,6 +58,9 @@ final class StepCommand implements Callable<Integer> {
     @Option(names = "--budget", defaultValue = "60", description = "stop timing after this many seconds (at least 3 steps; default ${DEFAULT-VALUE})")
     int budgetSeconds;
 
+    @Option(names = "--profile", description = "after timing, print the JVM backend's slowest kernels of this step")
+    boolean profile;
+
     @Override
     public Integer call() {
         ModelList.parse(java.util.List.of(model));
@@ -76,7 +80,20 @@ final class StepCommand implements Callable<Integer> {
             r = StepRunner.measure(spec, timing, p);
         }
         System.out.println(report(r));
+        if (profile) {
+            System.out.print(profileReport(TrainingStep.prepare(spec).jvmProfile(Math.max(steps, 20)), 15));
+        }
         return 0;
+    }
+
+    /** The {@code top} slowest kernels, with the total over all of them. */
+    static String profileReport(java.util.Map<String, Double> millis, int top) {
+        double total = millis.values().stream().mapToDouble(Double::doubleValue).sum();
+        StringBuilder sb = new StringBuilder(String.format("kernel profile (JVM backend): %s ms over %d kernels%n",
+                Format.sig(total), millis.size()));
+        millis.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()).limit(top)
+                .forEach(e -> sb.append(String.format("  %10s ms  %5.1f%%  %s%n", Format.sig(e.getValue()), 100 * e.getValue() / total, e.getKey())));
+        return sb.toString();
     }
 
     static String report(StepResult r) {
