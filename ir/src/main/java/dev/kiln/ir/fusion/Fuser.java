@@ -357,14 +357,11 @@ public final class Fuser {
             return known;
         }
         boolean result = v.shape().equals(g.shape);
-        for (Use u : uses.getOrDefault(v, List.of())) {
+        for (Use u : usesIn(g, v)) {
             if (!result) {
                 break;
             }
             Equation c = u.consumer();
-            if (!g.has(c)) {
-                continue;
-            }
             if ((g.root != null && c.out() == g.root.out()) || !c.primitive().isElementwise() || !identityIn(g, c.out(), memo)) {
                 result = false;
             }
@@ -387,11 +384,8 @@ public final class Fuser {
             return known;
         }
         double e = g.outputs.contains(v) ? 1 : 0;
-        for (Use u : uses.getOrDefault(v, List.of())) {
+        for (Use u : usesIn(g, v)) {
             Equation c = u.consumer();
-            if (!g.has(c)) {
-                continue;
-            }
             if ((g.root != null && c.out() == g.root.out()) || v.shape().rank() == 0) {
                 // The root reads each operand element once; a scalar is computed once per kernel run
                 // (lowering hoists it out of every loop).
@@ -404,6 +398,33 @@ public final class Fuser {
         double result = hypothetical && e == 0 ? 1 : e;
         memo.put(v, result);
         return result;
+    }
+
+    /**
+     * The uses of {@code v} by equations of {@code g}, in graph order: found from whichever is
+     * smaller, {@code v}'s uses or {@code g}'s equations (a weight read at every step of an
+     * unrolled loop has hundreds of uses, a kernel at most a few dozen equations).
+     */
+    private List<Use> usesIn(Group g, Var v) {
+        List<Use> all = uses.getOrDefault(v, List.of());
+        List<Use> out = new ArrayList<>();
+        if (all.size() <= g.equations.size()) {
+            for (Use u : all) {
+                if (g.has(u.consumer())) {
+                    out.add(u);
+                }
+            }
+            return out;
+        }
+        for (Equation c : g.equations) {
+            for (int k = 0; k < c.inputs().size(); k++) {
+                if (c.input(k) == v) {
+                    out.add(new Use(c, k));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt((Use u) -> position.get(u.consumer().out())).thenComparingInt(Use::operand));
+        return out;
     }
 
     /** How often {@code consumer} evaluates each element of its operand {@code v}, per element it computes. */
