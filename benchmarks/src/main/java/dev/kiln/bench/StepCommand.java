@@ -81,7 +81,7 @@ final class StepCommand implements Callable<Integer> {
         }
         System.out.println(report(r));
         if (profile) {
-            System.out.print(profileReport(TrainingStep.prepare(spec).jvmProfile(Math.max(steps, 20)), 15));
+            System.out.print(profileReport(TrainingStep.prepare(spec).jvmProfile(Math.max(steps, 20), Math.max(steps, 20)), 15));
         }
         return 0;
     }

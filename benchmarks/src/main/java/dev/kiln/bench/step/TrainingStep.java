@@ -111,17 +111,18 @@ public final class TrainingStep<P extends Record> {
     }
 
     /**
-     * Per-kernel milliseconds of this step (mean over {@code runs} runs, after warm-up) on the JVM
-     * backend, on the current state and the first batch of the pool; kernels in schedule order.
+     * Per-kernel milliseconds of this step (mean over {@code runs} runs, after {@code warmup} runs)
+     * on the JVM backend, on the current state and the first batch of the pool; kernels in
+     * schedule order. With no warm-up in a fresh JVM it shows where a first run's time goes.
      */
-    public java.util.LinkedHashMap<String, Double> jvmProfile(int runs) {
+    public java.util.LinkedHashMap<String, Double> jvmProfile(int warmup, int runs) {
         Tensor[] b = pool[0];
         List<Object> args = List.of(state, b[0], b[1]);
         Graph g = Tracing.makeGraph(plain.erase(), args);
         var exe = dev.kiln.codegen.jvm.JvmCompiler.compile(g, dev.kiln.runtime.CompileOptions.defaults(spec.model() + "_profile")
                 .withFusion(spec.fuse()).withBufferReuse(spec.reuse()));
         List<dev.kiln.ir.ArrayData> in = PyTree.leaves(args).stream().map(Tensor::data).toList();
-        for (int i = 0; i < runs; i++) {
+        for (int i = 0; i < warmup; i++) {
             exe.run(in);
         }
         return exe.profile(in, runs);
