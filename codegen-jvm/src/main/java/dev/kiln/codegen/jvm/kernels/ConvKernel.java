@@ -14,6 +14,10 @@ import java.util.List;
  *
  * <p>f32 picks a plan by shape:
  * <ul>
+ * <li>{@link ConvRowsPlan}: small feature maps (all convolutions of the MNIST CNN, forward and
+ *     backward, per-example or not; the deep layers of the CIFAR CNN): implicit GEMM with output
+ *     positions over examples as rows, gathered through offset tables, lhs dilation split into
+ *     output phases that skip the holes;
  * <li>{@link ConvShiftedPlan}: little junk on the padded grid (the forward convolutions of both
  *     CNNs and their input gradients): implicit im2col, the GEMM reading shifted views of a
  *     padded (polyphase for strides) copy of the input, lhs dilation split into output phases;
@@ -71,6 +75,10 @@ public final class ConvKernel {
         if (lhsUndilated(g)) {
             all.add(new ConvKernel(g, lhs, new ConvDotPlan(g)));
         }
+        ConvRowsPlan rows = ConvRowsPlan.of(g);
+        if (rows != null) {
+            all.add(new ConvKernel(g, lhs, rows));
+        }
         return all;
     }
 
@@ -85,6 +93,10 @@ public final class ConvKernel {
     }
 
     private static ConvPlan choose(ConvGeometry g, ConvTables tables) {
+        ConvRowsPlan rows = ConvRowsPlan.suits(g) ? ConvRowsPlan.of(g) : null;
+        if (rows != null) {
+            return rows;
+        }
         if (ConvDotPlan.suits(g)) {
             return new ConvDotPlan(g);
         }
