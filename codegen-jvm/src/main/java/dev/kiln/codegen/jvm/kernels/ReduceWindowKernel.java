@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * sum), so a window entirely in padding yields it. Max follows {@link Math#max} (NaN wins).
  *
  * <p>Pooling over the last two dims (NCHW) runs plane by plane in parallel, a whole output row
- * at a time per window offset (16 outputs a vector with horizontal stride 1, as in the MNIST
- * CNN's {@code MaxPool(2, stride 1)}). Any other window runs a generic loop over window
+ * at a time per window offset (16 outputs a vector with horizontal stride 1); the MNIST CNN's
+ * {@code MaxPool(2, stride 1)} sweeps its short rows flat. Any other window runs a generic loop over window
  * positions.
  */
 public final class ReduceWindowKernel {
@@ -54,9 +54,13 @@ public final class ReduceWindowKernel {
         expect(DType.F32);
         if (g.planar()) {
             int in = g.h() * g.w(), os = g.oh() * g.ow();
+            boolean flat = g.inner2x2() && g.sh() == 1 && g.sw() == 1;
             Parallel.parallelFor(g.planes(), Parallel.grainFor(4L * os * g.wh() * g.ww() + 1), (lane, from, to) -> {
+                float[] wide = flat ? new float[g.oh() * g.w()] : null;
                 for (int pl = from; pl < to; pl++) {
-                    if (g.inner2x2()) {
+                    if (flat) {
+                        planeFlat2x2(x, xo + pl * in, out, oo + pl * os, wide);
+                    } else if (g.inner2x2()) {
                         plane2x2(x, xo + pl * in, out, oo + pl * os);
                     } else {
                         planeF32(x, xo + pl * in, out, oo + pl * os);
@@ -141,6 +145,29 @@ public final class ReduceWindowKernel {
                     out[o + ox] = x[r0 + i] + x[r0 + i + 1] + x[r1 + i] + x[r1 + i + 1];
                 }
             }
+        }
+    }
+
+    /**
+     * A 2x2 window with stride 1 and no padding (the MNIST CNN's max pooling), a vector of
+     * windows at a time: rows are shorter than a vector there, so the plane is swept flat (window
+     * origin j row-major in the plane, real when {@code j % w < ow}) into {@code wide}, whose real
+     * origins are then copied out row by row. Same operations in the same order as the scalar loop.
+     */
+    private void planeFlat2x2(float[] x, int xi, float[] out, int oi, float[] wide) {
+        int w = g.w(), ow = g.ow(), n = (g.oh() - 1) * w + ow, j = 0;
+        for (; j + S.length() <= n; j += S.length()) {
+            int a = xi + j, b = a + w;
+            FloatVector v0 = FloatVector.fromArray(S, x, a), v1 = FloatVector.fromArray(S, x, a + 1);
+            FloatVector v2 = FloatVector.fromArray(S, x, b), v3 = FloatVector.fromArray(S, x, b + 1);
+            (max ? v0.max(v1).max(v2.max(v3)) : v0.add(v1).add(v2).add(v3)).intoArray(wide, j);
+        }
+        for (; j < n; j++) {
+            int a = xi + j, b = a + w;
+            wide[j] = max ? Math.max(Math.max(x[a], x[a + 1]), Math.max(x[b], x[b + 1])) : x[a] + x[a + 1] + x[b] + x[b + 1];
+        }
+        for (int oy = 0; oy < g.oh(); oy++) {
+            System.arraycopy(wide, oy * w, out, oi + oy * ow, ow);
         }
     }
 

@@ -6,6 +6,10 @@ import dev.kiln.ir.prim.SelectAndScatterAdd;
 import dev.kiln.ir.prim.ShapeRules;
 import java.util.Arrays;
 import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code select_and_scatter_add}, the gradient of max pooling: for each window of the operand,
@@ -16,9 +20,13 @@ import java.util.List;
  * scatters nothing (as in the reference interpreter).
  *
  * <p>Pooling over the last two dims (NCHW) runs plane by plane in parallel (windows of
- * different planes never write the same element); any other window runs a serial generic loop.
+ * different planes never write the same element), vectorised for 2x2 windows with stride 1; any
+ * other window runs a serial generic loop.
  */
 public final class SelectAndScatterAddKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
     private final WindowGeometry g;
     private final int[] dxLo;
     private final int[] dxHi;
@@ -51,11 +59,15 @@ public final class SelectAndScatterAddKernel {
         Arrays.fill(out, oo, oo + outType.numel(), 0f);
         if (g.planar()) {
             int in = g.h() * g.w(), os = g.oh() * g.ow();
+            boolean flat = g.inner2x2() && g.sh() == 1 && g.sw() == 1;
             Parallel.parallelFor(g.planes(), Parallel.grainFor(4L * os * g.wh() * g.ww() + 1), (lane, from, to) -> {
                 float[] best = new float[g.ow()];
                 int[] at = new int[g.ow()];
+                float[] wide = flat ? new float[g.oh() * g.w()] : null;
                 for (int pl = from; pl < to; pl++) {
-                    if (g.inner2x2()) {
+                    if (flat) {
+                        planeFlat2x2(src, so + pl * os, x, xo + pl * in, out, oo + pl * in, wide);
+                    } else if (g.inner2x2()) {
                         plane2x2(src, so + pl * os, x, xo + pl * in, out, oo + pl * in);
                     } else {
                         planeF32(src, so + pl * os, x, xo + pl * in, out, oo + pl * in, best, at);
@@ -114,15 +126,61 @@ public final class SelectAndScatterAddKernel {
             for (int ox = 0; ox < ow; ox++) {
                 // branch-free (conditional moves): on real data the comparisons are coin flips
                 int i0 = r0 + ox * sw, i1 = i0 + 1, i2 = r1 + ox * sw, i3 = i2 + 1;
-                float best = x[xi + i0], v1 = x[xi + i1], v2 = x[xi + i2], v3 = x[xi + i3];
-                boolean c1 = !(best >= v1);
-                int sel = c1 ? i1 : i0;
-                best = c1 ? v1 : best;
-                boolean c2 = !(best >= v2);
-                sel = c2 ? i2 : sel;
-                best = c2 ? v2 : best;
-                sel = !(best >= v3) ? i3 : sel;
-                out[oi + sel] += src[s + oy * ow + ox];
+                window2x2(x, xi, i0, i1, i2, i3, out, oi, src[s + oy * ow + ox]);
+            }
+        }
+    }
+
+    private static void window2x2(float[] x, int xi, int i0, int i1, int i2, int i3, float[] out, int oi, float v) {
+        float best = x[xi + i0], v1 = x[xi + i1], v2 = x[xi + i2], v3 = x[xi + i3];
+        boolean c1 = !(best >= v1);
+        int sel = c1 ? i1 : i0;
+        best = c1 ? v1 : best;
+        boolean c2 = !(best >= v2);
+        sel = c2 ? i2 : sel;
+        best = c2 ? v2 : best;
+        sel = !(best >= v3) ? i3 : sel;
+        out[oi + sel] += v;
+    }
+
+    /**
+     * A 2x2 window with stride 1 and no padding (the MNIST CNN's max pooling), a vector of
+     * windows at a time. Rows are shorter than a vector there, so the plane is swept flat: window
+     * origin j (row-major in the plane) is real when {@code j % w < ow}, and its source value is
+     * read from {@code wide}, the source laid out on the plane's grid with zeros at the other
+     * origins (adding zero changes nothing: the output starts at +0 and never holds -0). The four
+     * selections become four masks, and each window's source value is added at the selected
+     * element by four masked vector adds, bottom-right, bottom-left, top-right, top-left: every
+     * element then receives its contributions in window order, as in the scalar loop (same sums,
+     * bit for bit).
+     */
+    private void planeFlat2x2(float[] src, int s, float[] x, int xi, float[] out, int oi, float[] wide) {
+        int w = g.w(), ow = g.ow(), n = (g.oh() - 1) * w + ow;
+        for (int oy = 0; oy < g.oh(); oy++) {
+            System.arraycopy(src, s + oy * ow, wide, oy * w, ow); // the other origins stay zero
+        }
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            int a = xi + j, b = a + w;
+            FloatVector v0 = FloatVector.fromArray(S, x, a), v1 = FloatVector.fromArray(S, x, a + 1);
+            FloatVector v2 = FloatVector.fromArray(S, x, b), v3 = FloatVector.fromArray(S, x, b + 1);
+            VectorMask<Float> m1 = v0.compare(VectorOperators.GE, v1).not();
+            FloatVector best = v0.blend(v1, m1);
+            VectorMask<Float> m2 = best.compare(VectorOperators.GE, v2).not();
+            best = best.blend(v2, m2);
+            VectorMask<Float> m3 = best.compare(VectorOperators.GE, v3).not();
+            VectorMask<Float> later = m2.or(m3);
+            VectorMask<Float> s1 = m1.andNot(later), s2 = m2.andNot(m3), s0 = m1.or(later).not();
+            FloatVector v = FloatVector.fromArray(S, wide, j);
+            int o = oi + j, u = o + w;
+            FloatVector.fromArray(S, out, u + 1).add(v, m3).intoArray(out, u + 1);
+            FloatVector.fromArray(S, out, u).add(v, s2).intoArray(out, u);
+            FloatVector.fromArray(S, out, o + 1).add(v, s1).intoArray(out, o + 1);
+            FloatVector.fromArray(S, out, o).add(v, s0).intoArray(out, o);
+        }
+        for (; j < n; j++) {
+            if (j % w < ow) {
+                window2x2(x, xi, j, j + 1, j + w, j + w + 1, out, oi, wide[j]);
             }
         }
     }

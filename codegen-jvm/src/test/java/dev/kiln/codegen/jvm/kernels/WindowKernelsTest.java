@@ -176,6 +176,21 @@ class WindowKernelsTest {
     }
 
     @Test
+    void wideUnpaddedTwoByTwoWindowsTakeTheVectorPathAndMatchDefinition() {
+        // the max pooling of the MNIST CNN (2x2, stride 1; rows shorter and longer than a vector), and a vertical stride
+        int[][] planes = {{14, 14}, {5, 5}, {9, 41}};
+        for (int[] hw : planes) {
+            for (int sh = 1; sh <= 2; sh++) {
+                Window w = new Window(new int[] {2, 3, hw[0], hw[1]}, Ints.of(1, 1, 2, 2), Ints.of(1, 1, sh, 1),
+                        Ints.of(0, 0, 0, 0), Ints.of(0, 0, 0, 0));
+                checkSelectAndScatter(w, sh + hw[1]);
+                checkPool(w, true, sh + hw[1]);
+                checkPool(w, false, sh + hw[1]);
+            }
+        }
+    }
+
+    @Test
     void tiesSelectTheFirstMaximumInWindowOrder() {
         // one 2x2 window over [[5, 5], [5, 1]]: the first 5 (top-left) receives the gradient
         SelectAndScatterAdd p = new SelectAndScatterAdd(Ints.of(2, 2), Ints.of(1, 1), Ints.of(0, 0), Ints.of(0, 0));
