@@ -115,7 +115,8 @@ public final class Random {
     /**
      * Samples from the standard normal distribution by the Box-Muller transform: two uniform
      * samples {@code u1} in {@code (0, 1]} and {@code u2} in {@code [0, 1)}, drawn as in
-     * {@link #uniform} (so two random words per sample in f32, four in f64), give {@code sqrt(-2 ln u1) * cos(2 pi u2)}. The tails are exact out to
+     * {@link #uniform} (so two random words per sample in f32, four in f64), give {@code sqrt(-2 ln u1) * cos(2 pi u2)}.
+     * The words of {@code u1} come first, then those of {@code u2}. The tails are exact out to
      * where {@code u1} runs out of bits: about 5.8 standard deviations in f32, 8.6 in f64.
      */
     public static Tensor normal(Tensor key, int[] shape, DType dtype) {
@@ -123,9 +124,12 @@ public final class Random {
         if (!dtype.isFloating()) {
             throw new KilnException("Random.normal", "dtype must be f32 or f64, got " + dtype, SourceLocation.ofCaller(), null);
         }
-        Tensor u = unitInterval(key, withTrailing(shape, 2), dtype);
-        Tensor u1 = u.index(-1, 0).rsub(1.0);
-        Tensor u2 = u.index(-1, 1);
+        // The pair axis leads the sample axes (after a key array's own axes), so each half is a
+        // contiguous run of samples that a fused kernel reads with unit stride, in vector lanes.
+        int pair = key.rank() - 1;
+        Tensor u = unitInterval(key, withLeading(2, shape), dtype);
+        Tensor u1 = u.index(pair, 0).rsub(1.0);
+        Tensor u2 = u.index(pair, 1);
         return u1.log().mul(-2.0).sqrt().mul(u2.mul(TWO_PI).cos());
     }
 
@@ -153,9 +157,10 @@ public final class Random {
             Tensor top24 = shiftRight(bits(key, shape), 8);
             return top24.astype(DType.F32).mul(0x1p-24);
         }
-        Tensor words = bits(key, withTrailing(shape, 2));
-        Tensor hi = shiftRight(words.index(-1, 0), 5).astype(DType.F64);
-        Tensor lo = shiftRight(words.index(-1, 1), 6).astype(DType.F64);
+        int pair = key.rank() - 1;
+        Tensor words = bits(key, withLeading(2, shape));
+        Tensor hi = shiftRight(words.index(pair, 0), 5).astype(DType.F64);
+        Tensor lo = shiftRight(words.index(pair, 1), 6).astype(DType.F64);
         return hi.mul(0x1p26).add(lo).mul(0x1p-53);
     }
 
@@ -163,9 +168,10 @@ public final class Random {
         return Dispatch.bind(new Binary(BinaryOp.SHIFT_RIGHT_LOGICAL), words, Tensor.scalar(n, DType.I32));
     }
 
-    private static int[] withTrailing(int[] shape, int n) {
-        int[] s = java.util.Arrays.copyOf(shape, shape.length + 1);
-        s[shape.length] = n;
+    private static int[] withLeading(int n, int[] shape) {
+        int[] s = new int[shape.length + 1];
+        s[0] = n;
+        System.arraycopy(shape, 0, s, 1, shape.length);
         return s;
     }
 

@@ -12,6 +12,7 @@ import dev.kiln.ir.Var;
 import dev.kiln.ir.gen.RandomPrograms;
 import dev.kiln.ir.prim.BinaryOp;
 import dev.kiln.ir.prim.CompareOp;
+import dev.kiln.ir.prim.Convert;
 import dev.kiln.ir.prim.Compare;
 import dev.kiln.ir.prim.Select;
 import dev.kiln.ir.prim.UnaryOp;
@@ -49,6 +50,26 @@ class VectorCodeTest {
         Var x = g.f32(8, 100);
         String code = bytecode(g.build(g.sum(g.mul(x, x), 1)));
         assertTrue(code.contains("reduceLanes"), code);
+    }
+
+    @Test
+    void randomBitsBecomeFloatsInOneVectorLoop() {
+        // A DP-SGD step's noise: i32 words shifted, converted to f32 and sent through Box-Muller's
+        // log; i32 and f32 lanes mix in one vector loop (I2F), at sizes with and without a tail.
+        for (int n : new int[] {7, 64, 1001}) {
+            G g = new G();
+            Var bits = g.in(DType.I32, n), y = g.f32(n);
+            Var top = g.bin(BinaryOp.SHIFT_RIGHT_LOGICAL, bits, dev.kiln.ir.Literal.of(8, DType.I32));
+            Var u = g.mul(g.eq(new Convert(DType.F32), top), lit(0x1p-24));
+            Var z = g.add(g.un(UnaryOp.LOG, g.bin(BinaryOp.SUB, lit(1), u)), y);
+            Graph graph = g.build(z);
+            if (Vectorization.enabled()) {
+                String code = bytecode(graph);
+                assertTrue(code.contains("VectorOperators.I2F"), code);
+                assertTrue(code.contains("IntVector.fromArray"), code);
+            }
+            JvmCrossCheck.check(graph, RandomPrograms.randomInputs(graph, new Random(n)), "n=" + n);
+        }
     }
 
     @Test

@@ -274,10 +274,14 @@ public final class BufferAssignment {
             case LoopKernel l -> l.inPlace();
             case LibraryKernel lib -> {
                 List<LoopKernel.InPlace> out = new ArrayList<>();
+                BufferRef operand = lib.operands().getFirst();
+                // The operand must not also be the indices or the updates: those are read while
+                // the result (the operand's slot, in place) is being written.
                 if (scatterInPlace && lib.equation().primitive() instanceof ScatterAdd
                         && lib.result().kind() == BufferRef.Kind.VALUE
-                        && (lib.epilogue() == null || !lib.epilogue().reads().contains(lib.operands().getFirst()))) {
-                    out.add(new LoopKernel.InPlace(lib.operands().getFirst(), lib.result()));
+                        && lib.operands().lastIndexOf(operand) == 0
+                        && (lib.epilogue() == null || !lib.epilogue().reads().contains(operand))) {
+                    out.add(new LoopKernel.InPlace(operand, lib.result()));
                 }
                 if (lib.epilogue() != null) {
                     lib.epilogue().inPlace().stream().filter(ip -> !ip.written().equals(lib.result())

@@ -5,9 +5,12 @@ import java.util.List;
 
 /**
  * The graph optimiser run before fusion: simplification, constant folding, common subexpression
- * elimination and dead code elimination, repeated until the graph stops changing (each pass
- * exposes work for the others: a folded constant becomes a literal that simplifies {@code x*1},
- * which makes two equations identical, which leaves a third dead).
+ * elimination, dead code elimination and the DP-SGD clipping rewrites ({@link ContractionSums},
+ * {@link ScatterClipping}, {@link GhostClipping}), repeated until the graph stops changing (each pass exposes work for the
+ * others: a folded constant becomes a literal that simplifies {@code x*1}, which makes two
+ * equations identical, which leaves a third dead; a rewritten norm leaves a per-example gradient
+ * dead). The clipping rewrites run after dead code elimination, so that they see every value's
+ * live readers only.
  */
 public final class Optimizer {
     private static final int MAX_ROUNDS = 16;
@@ -21,7 +24,7 @@ public final class Optimizer {
     /** The standard pipeline. */
     public static Optimizer standard() {
         return new Optimizer(List.of(new AlgebraicSimplifier(), new ConstantFolding(), new CommonSubexpressions(),
-                new DeadCodeElimination()));
+                new DeadCodeElimination(), new ContractionSums(), new ScatterClipping(), new GhostClipping()));
     }
 
     /** {@code graph} optimised with the standard pipeline. */

@@ -30,25 +30,29 @@ final class VectorCode extends ScalarCode {
     private static final String OPS = PKG + "VectorOperators";
 
     private final VectorPlan plan;
-    private final String vclass;
-    private final String vdesc;
-    private final String scalar;
-    private final String array;
     private final Map<Local, Integer> vectorSlots = new HashMap<>();
     private boolean inVector;
 
     VectorCode(MethodFrame f, VectorPlan plan) {
         super(f);
         this.plan = plan;
-        this.vclass = PKG + switch (plan.element) {
+    }
+
+    /**
+     * The vector class of elements of {@code d}. A loop's values share one lane size, so every
+     * species it uses has the same lane count (f32 and i32 may mix; see {@link VectorPlan}).
+     */
+    private static String vclass(DType d) {
+        return PKG + switch (d) {
             case F32 -> "FloatVector";
             case F64 -> "DoubleVector";
             case I32 -> "IntVector";
             case BOOL -> throw new IllegalStateException("bool is a mask, not an element type");
         };
-        this.vdesc = "L" + vclass + ";";
-        this.scalar = JvmTypes.descriptor(plan.element);
-        this.array = JvmTypes.arrayDescriptor(plan.element);
+    }
+
+    private static String vdesc(DType d) {
+        return "L" + vclass(d) + ";";
     }
 
     // ---- loop structure ----
@@ -122,16 +126,21 @@ final class VectorCode extends ScalarCode {
     }
 
     private void species() {
-        mv.visitFieldInsn(GETSTATIC, vclass, "SPECIES_PREFERRED", SPECIES);
+        species(plan.element);
+    }
+
+    private void species(DType d) {
+        mv.visitFieldInsn(GETSTATIC, vclass(d), "SPECIES_PREFERRED", SPECIES);
     }
 
     /** The vector accumulator of {@code acc} starts at the reduction's identity. */
     private void identity(Local acc) {
         ReduceOp op = accumulatorOp(acc);
-        double id = op == ReduceOp.SUM ? 0 : plan.element == DType.I32 ? Integer.MIN_VALUE : Double.NEGATIVE_INFINITY;
-        species();
-        constant(id, plan.element);
-        mv.visitMethodInsn(INVOKESTATIC, vclass, "broadcast", "(" + SPECIES + scalar + ")" + vdesc, false);
+        DType d = acc.dtype();
+        double id = op == ReduceOp.SUM ? 0 : d == DType.I32 ? Integer.MIN_VALUE : Double.NEGATIVE_INFINITY;
+        species(d);
+        constant(id, d);
+        mv.visitMethodInsn(INVOKESTATIC, vclass(d), "broadcast", "(" + SPECIES + JvmTypes.descriptor(d) + ")" + vdesc(d), false);
         mv.visitVarInsn(ASTORE, vectorSlot(acc));
     }
 
@@ -142,7 +151,7 @@ final class VectorCode extends ScalarCode {
         mv.visitVarInsn(JvmTypes.load(acc.dtype()), f.local(acc));
         mv.visitVarInsn(ALOAD, vectorSlot(acc));
         operator(op == ReduceOp.SUM ? "ADD" : "MAX", "Associative");
-        mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "reduceLanes", "(L" + OPS + "$Associative;)" + scalar, false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vclass(acc.dtype()), "reduceLanes", "(L" + OPS + "$Associative;)" + JvmTypes.descriptor(acc.dtype()), false);
         binary(bop, acc.dtype());
         mv.visitVarInsn(JvmTypes.store(acc.dtype()), f.local(acc));
     }
@@ -189,7 +198,8 @@ final class VectorCode extends ScalarCode {
                     mv.visitVarInsn(ALOAD, vectorSlot(a.acc()));
                     operator(a.op() == ReduceOp.SUM ? "ADD" : "MAX", "Associative");
                     vexpr(a.value(), a.acc().dtype());
-                    mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "lanewise", "(L" + OPS + "$Binary;" + VECTOR + ")" + vdesc, false);
+                    DType d = a.acc().dtype();
+                    mv.visitMethodInsn(INVOKEVIRTUAL, vclass(d), "lanewise", "(L" + OPS + "$Binary;" + VECTOR + ")" + vdesc(d), false);
                     mv.visitVarInsn(ASTORE, vectorSlot(a.acc()));
                 } else {
                     super.stmt(s);
@@ -203,7 +213,7 @@ final class VectorCode extends ScalarCode {
                 if (d == DType.BOOL) {
                     mv.visitMethodInsn(INVOKEVIRTUAL, MASK_CLASS, "intoArray", "([ZI)V", false);
                 } else {
-                    mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "intoArray", "(" + array + "I)V", false);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, vclass(d), "intoArray", "(" + JvmTypes.arrayDescriptor(d) + "I)V", false);
                 }
             }
             default -> super.stmt(s);
@@ -224,22 +234,23 @@ final class VectorCode extends ScalarCode {
                 expr(e);
                 mv.visitMethodInsn(INVOKEINTERFACE, PKG + "VectorSpecies", "maskAll", "(Z)" + MASK, true);
             } else {
-                species();
+                species(dt);
                 expr(e);
-                mv.visitMethodInsn(INVOKESTATIC, vclass, "broadcast", "(" + SPECIES + scalar + ")" + vdesc, false);
+                mv.visitMethodInsn(INVOKESTATIC, vclass(dt), "broadcast", "(" + SPECIES + JvmTypes.descriptor(dt) + ")" + vdesc(dt), false);
             }
             return;
         }
         switch (e) {
             case Expr.Read r -> mv.visitVarInsn(ALOAD, vectorSlot(r.local()));
             case Expr.Load ld -> {
-                species();
+                species(ld.dtype() == DType.BOOL ? plan.element : ld.dtype());
                 mv.visitVarInsn(ALOAD, f.arraySlot(ld.buffer()));
                 address(ld.buffer(), ld.index());
                 if (ld.dtype() == DType.BOOL) {
                     mv.visitMethodInsn(INVOKESTATIC, MASK_CLASS, "fromArray", "(" + SPECIES + "[ZI)" + MASK, false);
                 } else {
-                    mv.visitMethodInsn(INVOKESTATIC, vclass, "fromArray", "(" + SPECIES + array + "I)" + vdesc, false);
+                    DType d = ld.dtype();
+                    mv.visitMethodInsn(INVOKESTATIC, vclass(d), "fromArray", "(" + SPECIES + JvmTypes.arrayDescriptor(d) + "I)" + vdesc(d), false);
                 }
             }
             case Expr.Unary u -> vunary(u);
@@ -248,15 +259,24 @@ final class VectorCode extends ScalarCode {
                 vexpr(c.a(), c.a().dtype());
                 operator(c.op().name(), "Comparison");
                 vexpr(c.b(), c.b().dtype());
-                mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "compare", "(L" + OPS + "$Comparison;" + VECTOR + ")" + MASK, false);
+                mv.visitMethodInsn(INVOKEVIRTUAL, vclass(c.a().dtype()), "compare", "(L" + OPS + "$Comparison;" + VECTOR + ")" + MASK, false);
             }
             case Expr.Select s -> {
                 vexpr(s.onFalse(), s.dtype());
                 vexpr(s.onTrue(), s.dtype());
                 vexpr(s.pred(), DType.BOOL);
-                mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "blend", "(" + VECTOR + MASK + ")" + vdesc, false);
+                mv.visitMethodInsn(INVOKEVIRTUAL, vclass(s.dtype()), "blend", "(" + VECTOR + MASK + ")" + vdesc(s.dtype()), false);
             }
-            case Expr.Convert c -> vexpr(c.x(), dt);
+            case Expr.Convert c -> {
+                vexpr(c.x(), c.x().dtype());
+                if (c.x().dtype() != c.to()) {
+                    // I2F, the one conversion VectorPlan admits: same lane size, so part 0 is all of it.
+                    operator("I2F", "Conversion");
+                    f.pushInt(0);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, vclass(DType.I32), "convert", "(L" + OPS + "$Conversion;I)" + VECTOR, false);
+                    mv.visitTypeInsn(CHECKCAST, vclass(DType.F32));
+                }
+            }
             default -> throw new IllegalStateException("no vector form for " + e);
         }
     }
@@ -275,18 +295,18 @@ final class VectorCode extends ScalarCode {
             case LOGISTIC, RSQRT -> {
                 vexpr(u.x(), d);
                 mv.visitMethodInsn(INVOKESTATIC, LoopClassGenerator.PACKAGE + "VectorMath",
-                        u.op() == UnaryOp.LOGISTIC ? "logistic" : "rsqrt", "(" + vdesc + ")" + vdesc, false);
+                        u.op() == UnaryOp.LOGISTIC ? "logistic" : "rsqrt", "(" + vdesc(d) + ")" + vdesc(d), false);
             }
             default -> {
                 vexpr(u.x(), d);
-                lanewise(u.op().name());
+                lanewise(u.op().name(), d);
             }
         }
     }
 
-    private void lanewise(String unaryOp) {
+    private void lanewise(String unaryOp, DType d) {
         operator(unaryOp, "Unary");
-        mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "lanewise", "(L" + OPS + "$Unary;)" + vdesc, false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vclass(d), "lanewise", "(L" + OPS + "$Unary;)" + vdesc(d), false);
     }
 
     private void vbinary(Expr.Binary b) {
@@ -324,7 +344,7 @@ final class VectorCode extends ScalarCode {
         vexpr(b.a(), d);
         operator(op[0], op[1]);
         vexpr(b.b(), d);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vclass, "lanewise", "(L" + OPS + "$Binary;" + VECTOR + ")" + vdesc, false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vclass(d), "lanewise", "(L" + OPS + "$Binary;" + VECTOR + ")" + vdesc(d), false);
     }
 
     private void operator(String name, String kind) {

@@ -238,7 +238,7 @@ final class VectorPlan {
             }
             case Expr.Convert c -> {
                 boolean vary = isVarying(c.x(), v, varying, bad);
-                if (vary && c.x().dtype() != c.to()) {
+                if (vary && c.x().dtype() != c.to() && !(c.x().dtype() == DType.I32 && c.to() == DType.F32)) {
                     bad[0] = true;
                 }
                 yield vary;
@@ -293,9 +293,18 @@ final class VectorPlan {
                 types.add(null);
             }
         });
-        types.remove(DType.BOOL);
-        if (types.size() != 1 || types.contains(null)) {
+        boolean masks = types.remove(DType.BOOL) || usesMasks(l);
+        if (types.isEmpty() || types.contains(null)) {
             return null;
+        }
+        if (types.size() > 1) {
+            // i32 and f32 lanes line up (same size, so the same lane count), which lets random
+            // bits become floats in one vector loop; masks would need casting between the two
+            // species, so a loop that mixes types must not compare or select.
+            if (!Set.of(DType.I32, DType.F32).containsAll(types) || masks) {
+                return null;
+            }
+            return DType.F32;
         }
         for (Local acc : external) {
             if (acc.dtype() == DType.BOOL) {
@@ -303,5 +312,16 @@ final class VectorPlan {
             }
         }
         return types.iterator().next();
+    }
+
+    /** Whether the loop compares or selects (the values that become vector masks). */
+    private static boolean usesMasks(Stmt.Loop l) {
+        boolean[] found = {false};
+        KernelWalk.exprs(l.body(), e -> {
+            if (e instanceof Expr.Compare || e instanceof Expr.Select) {
+                found[0] = true;
+            }
+        });
+        return found[0];
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.codegen.jvm.library;
 
+import dev.kiln.codegen.jvm.Vectorization;
+import dev.kiln.codegen.jvm.kernels.Parallel;
 import dev.kiln.ir.TensorType;
 import dev.kiln.ir.random.Threefry;
 
@@ -9,22 +11,38 @@ import dev.kiln.ir.random.Threefry;
  * {@code j} is {@code threefry(k, (j, 1))}. Keys are independent, so they split across cores.
  */
 final class RandomCalls {
+    /** About the operations of one Threefry block (20 rounds of 3, 5 key injections). */
+    private static final long BLOCK_WORK = 80;
+
     private RandomCalls() {
     }
 
     static LibraryCall bits(TensorType key, TensorType out) {
         int keys = key.numel() / 2;
         int perKey = keys == 0 ? 0 : out.numel() / keys;
+        boolean lanes = Vectorization.enabled();
+        // Split the flat output, not the keys: one key often draws every word (a noise tensor).
+        int total = keys * perKey;
+        int grain = Parallel.grainFor(BLOCK_WORK);
         return (arrays, offsets, scratch) -> {
             int[] k = (int[]) arrays[0], bits = (int[]) arrays[1];
             int ko = offsets[0], bo = offsets[1];
-            for (int i = 0; i < keys; i++) {
-                int k0 = k[ko + 2 * i], k1 = k[ko + 2 * i + 1];
-                int base = bo + i * perKey;
-                for (int j = 0; j < perKey; j++) {
-                    bits[base + j] = Threefry.word0(Threefry.block(k0, k1, j, 0));
+            Parallel.parallelFor(total, grain, (lane, from, to) -> {
+                for (int f = from; f < to; ) {
+                    int i = f / perKey, j0 = f - i * perKey;
+                    int j1 = Math.min(perKey, j0 + (to - f));
+                    int k0 = k[ko + 2 * i], k1 = k[ko + 2 * i + 1];
+                    int base = bo + i * perKey;
+                    if (lanes) {
+                        ThreefryLanes.word0(k0, k1, bits, base, j0, j1);
+                    } else {
+                        for (int j = j0; j < j1; j++) {
+                            bits[base + j] = Threefry.word0(Threefry.block(k0, k1, j, 0));
+                        }
+                    }
+                    f += j1 - j0;
                 }
-            }
+            });
         };
     }
 

@@ -1,0 +1,52 @@
+package dev.kiln.bench;
+
+import dev.kiln.bench.harness.Machine;
+import dev.kiln.bench.harness.Progress;
+import dev.kiln.bench.paper.ColdStart;
+import dev.kiln.bench.report.Csv;
+import dev.kiln.bench.step.Variant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kiln bench coldstart}: each model's first call (trace + compile) in a fresh JVM. */
+@Command(name = "coldstart", mixinStandardHelpOptions = true,
+        description = "Time each model's first DP-SGD and SGD step call in a fresh JVM (trace + compile + one step).")
+final class ColdStartCommand implements Callable<Integer> {
+    @Option(names = "--models", split = ",", description = "models (default: all six)")
+    List<String> models;
+
+    @Option(names = "--batch", defaultValue = "128", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--backend", description = "jit backend (default: the best available)")
+    String backend;
+
+    @Option(names = "--out", defaultValue = "benchmarks/results", description = "output folder (default ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> ms = ModelList.parse(models);
+        List<ColdStart.Cold> rows = new ArrayList<>();
+        try (Progress p = new Progress("coldstart", 2L * ms.size())) {
+            for (String m : ms) {
+                for (Variant v : List.of(Variant.DP_VMAP, Variant.SGD)) {
+                    p.task(m + " " + v.label() + ": a fresh JVM");
+                    rows.add(ColdStart.measure(m, v, batch, backend));
+                    p.advance(1);
+                }
+            }
+        }
+        Files.createDirectories(out);
+        Csv.write(ColdStart.table(rows, batch), out);
+        String md = ColdStart.markdown(rows, batch, Machine.here());
+        Files.writeString(out.resolve("first_call.md"), md);
+        System.out.print(md);
+        return 0;
+    }
+}
