@@ -56,17 +56,19 @@ public final class SelectAndScatterAddKernel {
 
     public void run(float[] src, int so, float[] x, int xo, float[] out, int oo) {
         expect(DType.F32);
-        Arrays.fill(out, oo, oo + outType.numel(), 0f);
+        boolean flat = g.inner2x2() && g.sh() == 1 && g.sw() == 1;
+        if (!flat) {
+            Arrays.fill(out, oo, oo + outType.numel(), 0f); // the flat sweep writes every element
+        }
         if (g.planar()) {
             int in = g.h() * g.w(), os = g.oh() * g.ow();
-            boolean flat = g.inner2x2() && g.sh() == 1 && g.sw() == 1;
             Parallel.parallelFor(g.planes(), Parallel.grainFor(4L * os * g.wh() * g.ww() + 1), (lane, from, to) -> {
                 float[] best = new float[g.ow()];
                 int[] at = new int[g.ow()];
-                float[] wide = flat ? new float[g.oh() * g.w()] : null;
+                float[] wide = flat ? new float[in + g.w() + 1] : null, code = flat ? new float[in + g.w() + 1] : null;
                 for (int pl = from; pl < to; pl++) {
                     if (flat) {
-                        planeFlat2x2(src, so + pl * os, x, xo + pl * in, out, oo + pl * in, wide);
+                        planeFlat2x2(src, so + pl * os, x, xo + pl * in, out, oo + pl * in, wide, code);
                     } else if (g.inner2x2()) {
                         plane2x2(src, so + pl * os, x, xo + pl * in, out, oo + pl * in);
                     } else {
@@ -144,21 +146,24 @@ public final class SelectAndScatterAddKernel {
     }
 
     /**
-     * A 2x2 window with stride 1 and no padding (the MNIST CNN's max pooling), a vector of
-     * windows at a time. Rows are shorter than a vector there, so the plane is swept flat: window
-     * origin j (row-major in the plane) is real when {@code j % w < ow}, and its source value is
-     * read from {@code wide}, the source laid out on the plane's grid with zeros at the other
-     * origins (adding zero changes nothing: the output starts at +0 and never holds -0). The four
-     * selections become four masks, and each window's source value is added at the selected
-     * element by four masked vector adds, bottom-right, bottom-left, top-right, top-left: every
-     * element then receives its contributions in window order, as in the scalar loop (same sums,
-     * bit for bit).
+     * A 2x2 window with stride 1 and no padding (the MNIST CNN's max pooling), a vector at a time.
+     * Rows are shorter than a vector there, so the plane is swept flat: window origin j
+     * (row-major in the plane) is real when {@code j % w < ow}. A first pass stores each window's
+     * selection (0..3 in window order) in {@code code}; a second pass computes each element's
+     * gradient from the four windows that may select it (origins e-w-1, e-w, e-1, e, in window
+     * order, so the sums are those of the scalar loop, bit for bit) and stores it once: scattering
+     * with overlapping vector read-modify-writes stalls on store forwarding instead. Both buffers
+     * are offset by {@code w+1} so those origins never go negative; {@code wide} holds the source
+     * on the plane's grid, zero at every other origin and in the margin, so windows that do not
+     * exist add zero (the output starts at +0 and never holds -0, so adding +0 changes nothing).
      */
-    private void planeFlat2x2(float[] src, int s, float[] x, int xi, float[] out, int oi, float[] wide) {
-        int w = g.w(), ow = g.ow(), n = (g.oh() - 1) * w + ow;
+    private void planeFlat2x2(float[] src, int s, float[] x, int xi, float[] out, int oi, float[] wide, float[] code) {
+        int w = g.w(), ow = g.ow(), n = (g.oh() - 1) * w + ow, p = w + 1, size = g.h() * w;
         for (int oy = 0; oy < g.oh(); oy++) {
-            System.arraycopy(src, s + oy * ow, wide, oy * w, ow); // the other origins stay zero
+            System.arraycopy(src, s + oy * ow, wide, p + oy * w, ow);
         }
+        FloatVector z = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f), three = FloatVector.broadcast(S, 3f);
         int j = 0;
         for (; j + L <= n; j += L) {
             int a = xi + j, b = a + w;
@@ -169,20 +174,48 @@ public final class SelectAndScatterAddKernel {
             VectorMask<Float> m2 = best.compare(VectorOperators.GE, v2).not();
             best = best.blend(v2, m2);
             VectorMask<Float> m3 = best.compare(VectorOperators.GE, v3).not();
-            VectorMask<Float> later = m2.or(m3);
-            VectorMask<Float> s1 = m1.andNot(later), s2 = m2.andNot(m3), s0 = m1.or(later).not();
-            FloatVector v = FloatVector.fromArray(S, wide, j);
-            int o = oi + j, u = o + w;
-            FloatVector.fromArray(S, out, u + 1).add(v, m3).intoArray(out, u + 1);
-            FloatVector.fromArray(S, out, u).add(v, s2).intoArray(out, u);
-            FloatVector.fromArray(S, out, o + 1).add(v, s1).intoArray(out, o + 1);
-            FloatVector.fromArray(S, out, o).add(v, s0).intoArray(out, o);
+            z.blend(one, m1).blend(two, m2).blend(three, m3).intoArray(code, p + j);
         }
         for (; j < n; j++) {
-            if (j % w < ow) {
-                window2x2(x, xi, j, j + 1, j + w, j + w + 1, out, oi, wide[j]);
-            }
+            int a = xi + j, b = a + w;
+            code[p + j] = select2x2(x[a], x[a + 1], x[b], x[b + 1]);
         }
+        int e = 0;
+        for (; e + L <= size; e += L) {
+            int q = p + e;
+            FloatVector acc = z.add(z.blend(FloatVector.fromArray(S, wide, q - w - 1),
+                    FloatVector.fromArray(S, code, q - w - 1).compare(VectorOperators.EQ, three)));
+            acc = acc.add(z.blend(FloatVector.fromArray(S, wide, q - w),
+                    FloatVector.fromArray(S, code, q - w).compare(VectorOperators.EQ, two)));
+            acc = acc.add(z.blend(FloatVector.fromArray(S, wide, q - 1),
+                    FloatVector.fromArray(S, code, q - 1).compare(VectorOperators.EQ, one)));
+            acc = acc.add(z.blend(FloatVector.fromArray(S, wide, q),
+                    FloatVector.fromArray(S, code, q).compare(VectorOperators.EQ, z)));
+            acc.intoArray(out, oi + e);
+        }
+        for (; e < size; e++) {
+            int q = p + e;
+            float acc = 0f;
+            acc += code[q - w - 1] == 3f ? wide[q - w - 1] : 0f;
+            acc += code[q - w] == 2f ? wide[q - w] : 0f;
+            acc += code[q - 1] == 1f ? wide[q - 1] : 0f;
+            acc += code[q] == 0f ? wide[q] : 0f;
+            out[oi + e] = acc;
+        }
+    }
+
+    /** Which of a 2x2 window's elements (window order) the scan selects: the first maximum, NaN-aware as XLA's. */
+    private static float select2x2(float v0, float v1, float v2, float v3) {
+        float best = v0, sel = 0f;
+        if (!(best >= v1)) {
+            best = v1;
+            sel = 1f;
+        }
+        if (!(best >= v2)) {
+            best = v2;
+            sel = 2f;
+        }
+        return !(best >= v3) ? 3f : sel;
     }
 
     /**
