@@ -26,6 +26,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class SelectAndScatterAddKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Elements of operand swept flat at once (a few planes, small enough for L1 with their buffers). */
+    static final int FLAT_CHUNK = 2048;
 
     private final WindowGeometry g;
     private final int[] dxLo;
@@ -60,16 +62,26 @@ public final class SelectAndScatterAddKernel {
         if (!flat) {
             Arrays.fill(out, oo, oo + outType.numel(), 0f); // the flat sweep writes every element
         }
+        if (flat) {
+            // planes are swept a chunk at a time, as one tall plane: small planes (5x5) are no vector long
+            int in = g.h() * g.w(), os = g.oh() * g.ow(), per = Math.max(1, FLAT_CHUNK / in);
+            int chunks = (g.planes() + per - 1) / per;
+            Parallel.parallelFor(chunks, Parallel.grainFor(16L * per * in), (lane, from, to) -> {
+                float[] wide = new float[per * in + g.w() + 1], code = new float[per * in + g.w() + 1];
+                for (int c = from; c < to; c++) {
+                    int p0 = c * per, count = Math.min(per, g.planes() - p0);
+                    planesFlat2x2(src, so + p0 * os, x, xo + p0 * in, out, oo + p0 * in, count, wide, code);
+                }
+            });
+            return;
+        }
         if (g.planar()) {
             int in = g.h() * g.w(), os = g.oh() * g.ow();
             Parallel.parallelFor(g.planes(), Parallel.grainFor(4L * os * g.wh() * g.ww() + 1), (lane, from, to) -> {
                 float[] best = new float[g.ow()];
                 int[] at = new int[g.ow()];
-                float[] wide = flat ? new float[in + g.w() + 1] : null, code = flat ? new float[in + g.w() + 1] : null;
                 for (int pl = from; pl < to; pl++) {
-                    if (flat) {
-                        planeFlat2x2(src, so + pl * os, x, xo + pl * in, out, oo + pl * in, wide, code);
-                    } else if (g.inner2x2()) {
+                    if (g.inner2x2()) {
                         plane2x2(src, so + pl * os, x, xo + pl * in, out, oo + pl * in);
                     } else {
                         planeF32(src, so + pl * os, x, xo + pl * in, out, oo + pl * in, best, at);
@@ -146,9 +158,11 @@ public final class SelectAndScatterAddKernel {
     }
 
     /**
-     * A 2x2 window with stride 1 and no padding (the MNIST CNN's max pooling), a vector at a time.
-     * Rows are shorter than a vector there, so the plane is swept flat: window origin j
-     * (row-major in the plane) is real when {@code j % w < ow}. A first pass stores each window's
+     * A 2x2 window with stride 1 and no padding (the MNIST CNN's max pooling), a vector at a time,
+     * over {@code count} consecutive planes taken as one plane of {@code count * h} rows (a window
+     * whose origin is in a plane's last rows is no window: its source is zero). Rows are shorter
+     * than a vector there, so the planes are swept flat: window origin j (row-major) is real when
+     * {@code j % w < ow} and its row within its plane is below {@code oh}. A first pass stores each window's
      * selection (0..3 in window order) in {@code code}; a second pass computes each element's
      * gradient from the four windows that may select it (origins e-w-1, e-w, e-1, e, in window
      * order, so the sums are those of the scalar loop, bit for bit) and stores it once: scattering
@@ -157,10 +171,14 @@ public final class SelectAndScatterAddKernel {
      * on the plane's grid, zero at every other origin and in the margin, so windows that do not
      * exist add zero (the output starts at +0 and never holds -0, so adding +0 changes nothing).
      */
-    private void planeFlat2x2(float[] src, int s, float[] x, int xi, float[] out, int oi, float[] wide, float[] code) {
-        int w = g.w(), ow = g.ow(), n = (g.oh() - 1) * w + ow, p = w + 1, size = g.h() * w;
-        for (int oy = 0; oy < g.oh(); oy++) {
-            System.arraycopy(src, s + oy * ow, wide, p + oy * w, ow);
+    private void planesFlat2x2(float[] src, int s, float[] x, int xi, float[] out, int oi, int count, float[] wide,
+                               float[] code) {
+        int w = g.w(), h = g.h(), ow = g.ow(), oh = g.oh(), p = w + 1, size = count * h * w;
+        int n = (count - 1) * h * w + (oh - 1) * w + ow; // past the last real window
+        for (int pl = 0; pl < count; pl++) {
+            for (int oy = 0; oy < oh; oy++) {
+                System.arraycopy(src, s + (pl * oh + oy) * ow, wide, p + (pl * h + oy) * w, ow);
+            }
         }
         FloatVector z = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f);
         FloatVector two = FloatVector.broadcast(S, 2f), three = FloatVector.broadcast(S, 3f);
