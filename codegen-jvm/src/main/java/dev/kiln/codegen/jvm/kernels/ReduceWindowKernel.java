@@ -54,13 +54,21 @@ public final class ReduceWindowKernel {
         expect(DType.F32);
         if (g.planar()) {
             int in = g.h() * g.w(), os = g.oh() * g.ow();
-            boolean flat = g.inner2x2() && g.sh() == 1 && g.sw() == 1;
+            if (g.inner2x2() && g.sh() == 1 && g.sw() == 1) {
+                // planes are swept a chunk at a time, as one tall plane: small planes (5x5) are no vector long
+                int per = Math.max(1, SelectAndScatterAddKernel.FLAT_CHUNK / in), chunks = (g.planes() + per - 1) / per;
+                Parallel.parallelFor(chunks, Parallel.grainFor(8L * per * in), (lane, from, to) -> {
+                    float[] wide = new float[per * in];
+                    for (int c = from; c < to; c++) {
+                        int p0 = c * per;
+                        planesFlat2x2(x, xo + p0 * in, out, oo + p0 * os, Math.min(per, g.planes() - p0), wide);
+                    }
+                });
+                return;
+            }
             Parallel.parallelFor(g.planes(), Parallel.grainFor(4L * os * g.wh() * g.ww() + 1), (lane, from, to) -> {
-                float[] wide = flat ? new float[g.oh() * g.w()] : null;
                 for (int pl = from; pl < to; pl++) {
-                    if (flat) {
-                        planeFlat2x2(x, xo + pl * in, out, oo + pl * os, wide);
-                    } else if (g.inner2x2()) {
+                    if (g.inner2x2()) {
                         plane2x2(x, xo + pl * in, out, oo + pl * os);
                     } else {
                         planeF32(x, xo + pl * in, out, oo + pl * os);
@@ -150,12 +158,15 @@ public final class ReduceWindowKernel {
 
     /**
      * A 2x2 window with stride 1 and no padding (the MNIST CNN's max pooling), a vector of
-     * windows at a time: rows are shorter than a vector there, so the plane is swept flat (window
-     * origin j row-major in the plane, real when {@code j % w < ow}) into {@code wide}, whose real
-     * origins are then copied out row by row. Same operations in the same order as the scalar loop.
+     * windows at a time, over {@code count} consecutive planes taken as one plane of
+     * {@code count * h} rows: rows are shorter than a vector there, so the planes are swept flat
+     * (window origin j row-major, real when {@code j % w < ow} and its row within its plane is
+     * below {@code oh}) into {@code wide}, whose real origins are then copied out row by row. Same
+     * operations in the same order as the scalar loop.
      */
-    private void planeFlat2x2(float[] x, int xi, float[] out, int oi, float[] wide) {
-        int w = g.w(), ow = g.ow(), n = (g.oh() - 1) * w + ow, j = 0;
+    private void planesFlat2x2(float[] x, int xi, float[] out, int oi, int count, float[] wide) {
+        int w = g.w(), h = g.h(), ow = g.ow(), oh = g.oh(), j = 0;
+        int n = (count - 1) * h * w + (oh - 1) * w + ow; // past the last real window
         for (; j + S.length() <= n; j += S.length()) {
             int a = xi + j, b = a + w;
             FloatVector v0 = FloatVector.fromArray(S, x, a), v1 = FloatVector.fromArray(S, x, a + 1);
@@ -166,8 +177,10 @@ public final class ReduceWindowKernel {
             int a = xi + j, b = a + w;
             wide[j] = max ? Math.max(Math.max(x[a], x[a + 1]), Math.max(x[b], x[b + 1])) : x[a] + x[a + 1] + x[b] + x[b + 1];
         }
-        for (int oy = 0; oy < g.oh(); oy++) {
-            System.arraycopy(wide, oy * w, out, oi + oy * ow, ow);
+        for (int pl = 0; pl < count; pl++) {
+            for (int oy = 0; oy < oh; oy++) {
+                System.arraycopy(wide, (pl * h + oy) * w, out, oi + (pl * oh + oy) * ow, ow);
+            }
         }
     }
 
