@@ -119,8 +119,9 @@ final class ResultsCommand implements Callable<Integer> {
                     + "directly against the same product through jit).");
         }
         n.add("DP-SGD step: the benchmark's own (benchmarks/.../step/StepFunctions: vmap(grad(exampleLoss)), clip each "
-                + "example to joint norm 1, sum, Gaussian noise sigma = 1, average, SGD); the privacy module's step "
-                + "builder had not landed.");
+                + "example to joint norm 1, sum, Gaussian noise sigma = 1, average, SGD), the same computation as the "
+                + "PyTorch peer's step; the privacy module's DpSgd (what `kiln train` runs) compiles to the same kernels "
+                + "plus its sampling mask and optimiser.");
         n.add(String.format(java.util.Locale.ROOT, "The machine is shared with other jobs: 1-minute load average %.1f at the "
                 + "start and %.1f at the end on %d cores; absolute times are noisy, ratios taken within one run (the "
                 + "interleaved PyTorch comparison above all) are the figures to trust.", loadBefore, Machine.loadNow(),

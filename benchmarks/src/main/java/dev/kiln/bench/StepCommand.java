@@ -81,7 +81,7 @@ final class StepCommand implements Callable<Integer> {
         }
         System.out.println(report(r));
         if (profile) {
-            System.out.print(profileReport(TrainingStep.prepare(spec).jvmProfile(Math.max(steps, 20)), 15));
+            System.out.print(profileReport(TrainingStep.prepare(spec).jvmProfile(Math.max(steps, 20), Math.max(steps, 20)), 15));
         }
         return 0;
     }
@@ -111,7 +111,12 @@ final class StepCommand implements Callable<Integer> {
         if ("interpreter".equals(r.backend())) {
             sb.append("  note: the reference interpreter ran this: not Kiln's compiled speed\n");
         }
-        sb.append(String.format("  first call (trace + compile + one step): %s ms%n", Format.sig(r.firstCallMillis())));
+        if (Double.isNaN(r.compileMillis())) {
+            sb.append(String.format("  first call: %s ms%n", Format.sig(r.firstCallMillis())));
+        } else {
+            sb.append(String.format("  first call: %s ms (trace + compile %s ms, then the first run %s ms)%n",
+                    Format.sig(r.firstCallMillis()), Format.sig(r.compileMillis()), Format.sig(r.firstRunMillis())));
+        }
         sb.append(String.format("  median step: %s ms (quartiles %s-%s ms, min %s, max %s, %d timed steps)%n",
                 Format.sig(t.median()), Format.sig(t.q1()), Format.sig(t.q3()), Format.sig(t.min()), Format.sig(t.max()), t.n()));
         return sb.toString();

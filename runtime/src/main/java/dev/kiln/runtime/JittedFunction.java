@@ -41,6 +41,7 @@ public final class JittedFunction implements FnN {
     /** Signatures in the order their traces started, for the re-trace log. */
     private final List<Signature> seen = new CopyOnWriteArrayList<>();
     private final AtomicInteger traces = new AtomicInteger();
+    private volatile double lastCompileMillis = Double.NaN;
 
     private record Compiled(TracedFunction traced, Executable executable) {
     }
@@ -56,6 +57,14 @@ public final class JittedFunction implements FnN {
     /** How logs, dumps and errors name this function: {@code jit(name)} or {@code jit(File.java:line)}. */
     public String label() {
         return label;
+    }
+
+    /**
+     * Wall-clock milliseconds of the latest trace, transforms and compile (what a new signature
+     * costs before its first run), or NaN before the first.
+     */
+    public double lastCompileMillis() {
+        return lastCompileMillis;
     }
 
     /** How many signatures have a compiled executable (or one being compiled). */
@@ -163,6 +172,7 @@ public final class JittedFunction implements FnN {
     }
 
     private Compiled compile(Signature sig, Backend backend, List<Object> args) {
+        long start = System.nanoTime();
         int n = traces.incrementAndGet();
         logTrace(sig, n);
         seen.add(sig);
@@ -174,7 +184,9 @@ public final class JittedFunction implements FnN {
         }
         Dump dump = Dump.forCompile(label);
         CompileOptions co = new CompileOptions(label, dump, options.fuse(), options.reuseBuffers());
-        return new Compiled(tf, CompilePipeline.compile(tf.graph(), backend, co));
+        Compiled c = new Compiled(tf, CompilePipeline.compile(tf.graph(), backend, co));
+        lastCompileMillis = (System.nanoTime() - start) / 1e6;
+        return c;
     }
 
     private void logTrace(Signature sig, int n) {

@@ -61,6 +61,17 @@ class JitCacheTest {
     }
 
     @Test
+    void compileTimeIsKnownAfterTheFirstCallAndKeptOnCacheHits() {
+        JittedFunction j = jit((Tensor x) -> x.exp().sum());
+        assertTrue(Double.isNaN(j.lastCompileMillis()), "nothing compiled yet");
+        j.apply(List.of(r.f32(4, 3)));
+        double first = j.lastCompileMillis();
+        assertTrue(first > 0, "compile took " + first + " ms");
+        j.apply(List.of(r.f32(4, 3)));
+        assertEquals(first, j.lastCompileMillis(), "a cache hit compiles nothing");
+    }
+
+    @Test
     void firstTraceIsLoggedAtFineWithTheArgumentTypes() {
         try (JitLog log = new JitLog()) {
             Fn2<Tensor, Tensor, Tensor> f = (x, y) -> x.add(y);

@@ -10,11 +10,15 @@ import dev.kiln.bench.harness.Stats;
  * @param firstCallMillis the first call: trace, transform, compile and one run
  * @param stepMillis     the timed steps after warm-up
  * @param parameters     the model's parameter count
+ * @param compileMillis  the first call's trace, transforms and compile alone, as jit timed them
+ *                       (NaN when eager); the rest of the first call is its first run, slow while
+ *                       HotSpot has not yet compiled the generated kernels
  */
-public record StepResult(StepSpec spec, String backend, double firstCallMillis, Stats stepMillis, long parameters) {
+public record StepResult(StepSpec spec, String backend, double firstCallMillis, Stats stepMillis, long parameters,
+                         double compileMillis) {
 
-    /** The first call's time beyond an ordinary step: roughly trace + compile. */
-    public double compileMillis() {
-        return Math.max(0, firstCallMillis - stepMillis.median());
+    /** The first call's run alone (first call less trace + compile). */
+    public double firstRunMillis() {
+        return Double.isNaN(compileMillis) ? Double.NaN : firstCallMillis - compileMillis;
     }
 }

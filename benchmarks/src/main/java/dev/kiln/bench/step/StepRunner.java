@@ -30,6 +30,7 @@ public final class StepRunner {
         }
         TrainingStep<?> step = TrainingStep.prepare(spec);
         double first = Timing.once(step::step);
+        double compile = step.compileMillis();
         if (progress != null) {
             progress.advance(1);
         }
@@ -47,7 +48,7 @@ public final class StepRunner {
             // Steps cut by the time budget still count as done in the plan.
             progress.advance(Math.max(0, planned - reported[0]));
         }
-        StepResult r = new StepResult(spec, backendName(spec), first, Stats.of(times), step.parameterCount());
+        StepResult r = new StepResult(spec, backendName(spec), first, Stats.of(times), step.parameterCount(), compile);
         after.accept(step);
         return r;
     }

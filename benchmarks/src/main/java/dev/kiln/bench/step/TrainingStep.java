@@ -3,6 +3,7 @@ package dev.kiln.bench.step;
 import dev.kiln.ir.Graph;
 import dev.kiln.ir.TensorType;
 import dev.kiln.runtime.JitOptions;
+import dev.kiln.runtime.JittedFunction;
 import dev.kiln.runtime.Kiln;
 import dev.kiln.samples.models.Models;
 import dev.kiln.samples.models.PaperModel;
@@ -27,6 +28,7 @@ public final class TrainingStep<P extends Record> {
     private final PaperModel<P> model;
     private final Fn3<TrainState<P>, Tensor, Tensor, TrainState<P>> plain;
     private final Fn3<TrainState<P>, Tensor, Tensor, TrainState<P>> fn;
+    private final JittedFunction jitted;
     private final Tensor[][] pool;
     private TrainState<P> state;
     private int next;
@@ -39,7 +41,8 @@ public final class TrainingStep<P extends Record> {
             case DP_VMAP -> StepFunctions.dpVmap(model, h);
             case DP_LOOP -> StepFunctions.dpLoop(model, h);
         };
-        this.fn = spec.jit() ? Kiln.jit(plain, options(spec)) : plain;
+        this.jitted = spec.jit() ? Kiln.jitN(plain.erase(), options(spec)) : null;
+        this.fn = jitted == null ? plain : (st, x, y) -> cast(jitted.apply(List.of(st, x, y)));
         this.pool = BenchData.batches(model, spec.batch(), POOL, seed);
         this.state = new TrainState<>(model.init(Random.key(seed)), Random.key(seed + 1));
     }
@@ -64,6 +67,16 @@ public final class TrainingStep<P extends Record> {
 
     public StepSpec spec() {
         return spec;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <P extends Record> TrainState<P> cast(Object o) {
+        return (TrainState<P>) o;
+    }
+
+    /** Milliseconds of the latest trace + compile of the jitted step (NaN when eager or not yet called). */
+    public double compileMillis() {
+        return jitted == null ? Double.NaN : jitted.lastCompileMillis();
     }
 
     /** One training step on the next batch of the pool. */
@@ -98,17 +111,18 @@ public final class TrainingStep<P extends Record> {
     }
 
     /**
-     * Per-kernel milliseconds of this step (mean over {@code runs} runs, after warm-up) on the JVM
-     * backend, on the current state and the first batch of the pool; kernels in schedule order.
+     * Per-kernel milliseconds of this step (mean over {@code runs} runs, after {@code warmup} runs)
+     * on the JVM backend, on the current state and the first batch of the pool; kernels in
+     * schedule order. With no warm-up in a fresh JVM it shows where a first run's time goes.
      */
-    public java.util.LinkedHashMap<String, Double> jvmProfile(int runs) {
+    public java.util.LinkedHashMap<String, Double> jvmProfile(int warmup, int runs) {
         Tensor[] b = pool[0];
         List<Object> args = List.of(state, b[0], b[1]);
         Graph g = Tracing.makeGraph(plain.erase(), args);
         var exe = dev.kiln.codegen.jvm.JvmCompiler.compile(g, dev.kiln.runtime.CompileOptions.defaults(spec.model() + "_profile")
                 .withFusion(spec.fuse()).withBufferReuse(spec.reuse()));
         List<dev.kiln.ir.ArrayData> in = PyTree.leaves(args).stream().map(Tensor::data).toList();
-        for (int i = 0; i < runs; i++) {
+        for (int i = 0; i < warmup; i++) {
             exe.run(in);
         }
         return exe.profile(in, runs);

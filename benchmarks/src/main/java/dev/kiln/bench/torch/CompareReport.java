@@ -64,12 +64,12 @@ public final class CompareReport {
     public static Table goals(CompareResults r) {
         Table.Builder b = Table.builder("goals", "Issue 5's speed goals, as measured in this run",
                 "model", "Kiln DP / PyTorch functorch DP (goal <= 0.5)", "Kiln DP / Kiln SGD (goal <= 1.5)",
-                "Kiln DP first call ms (goal < 1000)", "met");
+                "Kiln DP trace + compile ms (goal < 1000)", "met");
         for (String model : r.rows().stream().map(Row::model).distinct().toList()) {
             Optional<Row> dp = find(r, model, "dp"), sgd = find(r, model, "sgd");
             double vsTorch = dp.map(Row::ratio).orElse(Double.NaN);
             double overSgd = dp.isPresent() && sgd.isPresent() ? dp.get().kiln().median() / sgd.get().kiln().median() : Double.NaN;
-            double first = dp.map(d -> d.kiln().firstMillis()).orElse(Double.NaN);
+            double first = dp.map(d -> d.kiln().compileMillis()).orElse(Double.NaN);
             String met = Double.isNaN(vsTorch) || Double.isNaN(overSgd) || Double.isNaN(first) ? "not measured"
                     : (vsTorch <= GOAL_VS_TORCH ? "yes" : "no") + " / " + (overSgd <= GOAL_OVER_SGD ? "yes" : "no")
                     + " / " + (first < GOAL_FIRST_CALL_MS ? "yes" : "no");

@@ -14,11 +14,12 @@ public record CompareResults(Machine machine, String torchInfo, String kilnBacke
                              List<Row> rows, double wallSeconds) {
 
     /**
-     * One side of a comparison: its first call, its timed steps, its parameter count; or why it failed.
+     * One side of a comparison: its first call, the trace + compile part of it (Kiln; NaN for
+     * PyTorch), its timed steps, its parameter count; or why it failed.
      */
-    public record Side(double firstMillis, Stats millis, long parameters, String error) {
+    public record Side(double firstMillis, double compileMillis, Stats millis, long parameters, String error) {
         public static Side failed(String error) {
-            return new Side(Double.NaN, null, 0, error);
+            return new Side(Double.NaN, Double.NaN, null, 0, error);
         }
 
         public boolean ok() {

@@ -141,9 +141,9 @@ public final class CompareRun {
         }
         progress.advance(Math.max(0, 2 + 2L * plan.repeats() - (progress.done() - unitsBefore)));
         Side k = kilnError != null || kt.isEmpty() ? Side.failed(kilnError != null ? kilnError : "not measured")
-                : new Side(kilnFirst, Stats.of(kt), kiln.parameterCount(), null);
+                : new Side(kilnFirst, kiln.compileMillis(), Stats.of(kt), kiln.parameterCount(), null);
         Side t = torchError != null || tt.isEmpty() ? Side.failed(torchError != null ? torchError : "not measured")
-                : new Side(ready.firstMillis(), Stats.of(tt), ready.parameters(), null);
+                : new Side(ready.firstMillis(), Double.NaN, Stats.of(tt), ready.parameters(), null);
         if (k.ok() && t.ok() && k.parameters() != t.parameters()) {
             progress.message("  warning: " + model + " has " + k.parameters() + " parameters in Kiln but "
                     + t.parameters() + " in PyTorch");

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 class ColdStartTest {
     @Test
     void theStepCommandsCsvLineParsesBack() {
-        StepResult r = new StepResult(StepSpec.of("ffnn", 128, Variant.DP_VMAP), "jvm", 812.5, Stats.of(3, 4, 5), 5352);
+        StepResult r = new StepResult(StepSpec.of("ffnn", 128, Variant.DP_VMAP), "jvm", 812.5, Stats.of(3, 4, 5), 5352, 600.25);
         String line = ColdStart.line(r);
-        assertEquals("csv,ffnn,dp,128,jvm,812.500,4.000", line);
+        assertEquals("csv,ffnn,dp,128,jvm,812.500,600.250,4.000", line);
         ColdStart.Cold c = ColdStart.parse("ffnn", Variant.DP_VMAP, List.of("noise", line));
-        assertEquals(new ColdStart.Cold("ffnn", Variant.DP_VMAP, 812.5, 4.0, "jvm", null), c);
+        assertEquals(new ColdStart.Cold("ffnn", Variant.DP_VMAP, 812.5, 600.25, 4.0, "jvm", null), c);
         assertNull(c.error());
     }
 
@@ -27,6 +27,6 @@ class ColdStartTest {
         ColdStart.Cold c = ColdStart.parse("lstm", Variant.SGD, List.of("Exception in thread main", "java.lang.OutOfMemoryError"));
         assertTrue(c.error().contains("OutOfMemoryError"), c.error());
         assertTrue(Double.isNaN(c.firstMillis()));
-        assertEquals("", ColdStart.table(List.of(c), 128).rows().getFirst().get(5));
+        assertEquals("", ColdStart.table(List.of(c), 128).rows().getFirst().get(6));
     }
 }

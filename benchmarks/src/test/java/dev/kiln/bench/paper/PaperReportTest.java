@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PaperReportTest {
     private static Outcome ok(StepSpec s, double ms) {
-        return Outcome.of(new StepResult(s, "jvm", 100, Stats.of(ms, ms), 5352));
+        return Outcome.of(new StepResult(s, "jvm", 100, Stats.of(ms, ms), 5352, 80));
     }
 
     private static PaperResults results() {

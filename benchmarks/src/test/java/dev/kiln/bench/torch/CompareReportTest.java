@@ -16,14 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CompareReportTest {
     private static Side side(double first, double... ms) {
-        return new Side(first, Stats.of(ms), 5352, null);
+        return new Side(first, Double.NaN, Stats.of(ms), 5352, null);
     }
 
     private static CompareResults results() {
         Machine m = new Machine("cpu", 2600, 2, "jdk", "os", "date", "1 1 1");
         return new CompareResults(m, "PyTorch 1.13", "jvm", 128, 3, 4, List.of(
                 new Row("ffnn", "sgd", side(300, 1, 1, 1), side(10, 2, 2, 2)),
-                new Row("ffnn", "dp", side(800, 1.2, 1.2), side(20, 4, 4)),
+                // The first call (1200 ms) includes a slow first run; the goal is on trace + compile (900 ms).
+                new Row("ffnn", "dp", new Side(1200, 900, Stats.of(1.2, 1.2), 5352, null), side(20, 4, 4)),
                 new Row("logreg", "sgd", side(300, 1), side(10, 1)),
                 new Row("logreg", "dp", Side.failed("out of memory"), side(20, 4))), 12.0);
     }
@@ -40,7 +41,7 @@ class CompareReportTest {
     @Test
     void goalsAreCheckedPerModel() {
         Table g = CompareReport.goals(results());
-        assertEquals(List.of("ffnn", "0.300x", "1.20x", "800", "yes / yes / yes"), g.rows().get(0));
+        assertEquals(List.of("ffnn", "0.300x", "1.20x", "900", "yes / yes / yes"), g.rows().get(0));
         assertEquals("not measured", g.rows().get(1).get(4));
     }
 
