@@ -14,8 +14,13 @@ import java.util.List;
  *
  * <p>f32 picks a plan by shape:
  * <ul>
- * <li>{@link ConvShiftedPlan}: little junk on the padded grid (the forward convolutions of both
- *     CNNs and their input gradients): implicit im2col, the GEMM reading shifted views of a
+ * <li>{@link ConvRowsPlan}: small feature maps, 256 output positions or fewer (the MNIST CNN's
+ *     convolutions, forward and backward, per-example or not, but for one kernel gradient; the
+ *     CIFAR CNN's from 16x16 down), except kernel gradients with long kernels: implicit GEMM
+ *     with output positions over examples as rows, gathered through offset tables, lhs dilation
+ *     split into output phases that skip the holes;
+ * <li>{@link ConvShiftedPlan}: larger maps with little junk on the padded grid (the CIFAR CNN's
+ *     32x32 forward convolutions and input gradients): implicit im2col, the GEMM reading shifted views of a
  *     padded (polyphase for strides) copy of the input, lhs dilation split into output phases;
  * <li>{@link ConvDotPlan}: no lhs dilation, a kernel at least as big as the output (the kernel
  *     gradients, per-example or not): inner products along the kernel taps, reading a widened
@@ -71,6 +76,10 @@ public final class ConvKernel {
         if (lhsUndilated(g)) {
             all.add(new ConvKernel(g, lhs, new ConvDotPlan(g)));
         }
+        ConvRowsPlan rows = ConvRowsPlan.of(g);
+        if (rows != null) {
+            all.add(new ConvKernel(g, lhs, rows));
+        }
         return all;
     }
 
@@ -85,6 +94,10 @@ public final class ConvKernel {
     }
 
     private static ConvPlan choose(ConvGeometry g, ConvTables tables) {
+        ConvRowsPlan rows = ConvRowsPlan.suits(g) ? ConvRowsPlan.of(g) : null;
+        if (rows != null) {
+            return rows;
+        }
         if (ConvDotPlan.suits(g)) {
             return new ConvDotPlan(g);
         }

@@ -1,6 +1,10 @@
 package dev.kiln.codegen.jvm.kernels;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies one lhs feature plane of a convolution into a zero-padded buffer (padded coordinate
@@ -14,6 +18,9 @@ import java.util.Arrays;
  * {@link #dimOffset}, so plans precompute per-dim tables.
  */
 final class PaddedPlane {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
     private final ConvGeometry g;
     private final int[] padded;
     private final int[] factor;
@@ -25,6 +32,15 @@ final class PaddedPlane {
     private final int[] inStrides;
     private final int[] lead;
     private final boolean plain;
+    private final boolean hasPadding;
+    /** Per real row (all dims but the last inside the input): input offset of its first real element. */
+    private final int[] realSrc;
+    /** Per real row: buffer offset of its first real element (plain) or of its padded coordinate 0 along the last dim. */
+    private final int[] realDst;
+    /** Real elements per row. */
+    private final int realLength;
+    /** Buffer offset of the k-th real element of a row along the last dim (polyphase buffers). */
+    private final int[] lastAt;
 
     /** A buffer of extent {@code padded}, split by {@code factor}, input shifted by {@code lead}. */
     PaddedPlane(ConvGeometry g, int[] padded, int[] factor, int[] lead) {
@@ -45,6 +61,33 @@ final class PaddedPlane {
         subSize = ConvGeometry.product(sub);
         size = subSize * ConvGeometry.product(factor);
         inStrides = Permute.rowMajorStrides(g.in());
+        int last = r - 1, width = padded[last];
+        int from = Math.max(0, lead[last]), to = Math.max(from, Math.min(width, g.in()[last] + lead[last]));
+        realLength = to - from;
+        lastAt = new int[realLength];
+        for (int x = from; x < to; x++) {
+            lastAt[x - from] = dimOffset(last, x);
+        }
+        List<int[]> rows = new ArrayList<>();
+        int rowCount = ConvGeometry.product(padded) / Math.max(1, width);
+        int[] u = new int[r];
+        for (int row = 0; row < rowCount && realLength > 0; row++) {
+            Im2col.unravel(row * width, padded, u);
+            int src = from - lead[last], dst = plain ? dimOffset(last, from) : 0;
+            boolean real = true;
+            for (int x = 0; x < last; x++) {
+                int pos = u[x] - lead[x];
+                real &= pos >= 0 && pos < g.in()[x];
+                src += pos * inStrides[x];
+                dst += dimOffset(x, u[x]);
+            }
+            if (real) {
+                rows.add(new int[] {src, dst});
+            }
+        }
+        realSrc = rows.stream().mapToInt(x -> x[0]).toArray();
+        realDst = rows.stream().mapToInt(x -> x[1]).toArray();
+        hasPadding = (long) rows.size() * realLength < size;
     }
 
     /** The padded extent a convolution reads along each dim: {@code (out-1)*stride + (k-1)*dilation + 1}. */
@@ -71,38 +114,52 @@ final class PaddedPlane {
         return u % factor[s] * phaseStrides[s] * subSize + u / factor[s] * subStrides[s];
     }
 
-    /** Pads the plane at {@code lhs[src..]} into {@code dst[d .. d + size())}; {@code u} holds rank ints. */
+    /** True when some position of the buffer holds no input element (padding, or a ragged phase tail). */
+    boolean hasPadding() {
+        return hasPadding;
+    }
+
+    /** Pads the plane at {@code lhs[src..]} into {@code dst[d .. d + size())}; {@code u} is unused (kept for callers). */
     void copy(float[] lhs, int src, float[] dst, int d, int[] u) {
-        if (!plain) {
-            Arrays.fill(dst, d, d + size, 0f); // phase planes may have a ragged tail no coordinate maps to
+        if (hasPadding) {
+            Arrays.fill(dst, d, d + size, 0f);
         }
-        int r = g.rank(), last = r - 1;
-        int width = padded[last], rows = ConvGeometry.product(padded) / Math.max(1, width);
-        int lastLead = lead[last];
-        int from = Math.max(0, lastLead), to = Math.min(width, g.in()[last] + lastLead);
-        for (int row = 0; row < rows; row++) {
-            Im2col.unravel(row * width, padded, u);
-            int s = src, rowOff = d;
-            boolean real = from < to;
-            for (int x = 0; x < last; x++) {
-                int pos = u[x] - lead[x];
-                real &= pos >= 0 && pos < g.in()[x];
-                s += pos * inStrides[x];
-                rowOff += dimOffset(x, u[x]);
+        copyReal(lhs, src, dst, d);
+    }
+
+    /**
+     * Writes only the buffer positions that hold input elements; the caller has zeroed the rest
+     * (the padding positions are the same for every plane of this geometry, so a buffer reused for
+     * many planes is zeroed once).
+     */
+    void copyReal(float[] lhs, int src, float[] dst, int d) {
+        int len = realLength;
+        if (plain) {
+            for (int r = 0; r < realSrc.length; r++) {
+                copyRun(lhs, src + realSrc[r], dst, d + realDst[r], len);
             }
-            if (plain) {
-                if (!real) {
-                    Arrays.fill(dst, rowOff, rowOff + width, 0f);
-                    continue;
-                }
-                Arrays.fill(dst, rowOff, rowOff + from, 0f);
-                System.arraycopy(lhs, s + from - lastLead, dst, rowOff + from, to - from);
-                Arrays.fill(dst, rowOff + to, rowOff + width, 0f);
-            } else if (real) {
-                for (int x = from; x < to; x++) {
-                    dst[rowOff + dimOffset(last, x)] = lhs[s + x - lastLead];
-                }
+            return;
+        }
+        for (int r = 0; r < realSrc.length; r++) {
+            int s = src + realSrc[r], t = d + realDst[r];
+            for (int x = 0; x < len; x++) {
+                dst[t + lastAt[x]] = lhs[s + x];
             }
         }
+    }
+
+    /** A short copy: whole vectors, the last one overlapping the previous (same values), or scalars below a vector. */
+    private static void copyRun(float[] src, int s, float[] dst, int d, int len) {
+        if (len < L) {
+            for (int x = 0; x < len; x++) {
+                dst[d + x] = src[s + x];
+            }
+            return;
+        }
+        int x = 0;
+        for (; x + L < len; x += L) {
+            FloatVector.fromArray(S, src, s + x).intoArray(dst, d + x);
+        }
+        FloatVector.fromArray(S, src, s + len - L).intoArray(dst, d + len - L);
     }
 }

@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * sum), so a window entirely in padding yields it. Max follows {@link Math#max} (NaN wins).
  *
  * <p>Pooling over the last two dims (NCHW) runs plane by plane in parallel, a whole output row
- * at a time per window offset (16 outputs a vector with horizontal stride 1, as in the MNIST
- * CNN's {@code MaxPool(2, stride 1)}). Any other window runs a generic loop over window
+ * at a time per window offset (16 outputs a vector with horizontal stride 1); the MNIST CNN's
+ * {@code MaxPool(2, stride 1)} sweeps its short rows flat. Any other window runs a generic loop over window
  * positions.
  */
 public final class ReduceWindowKernel {
@@ -54,6 +54,18 @@ public final class ReduceWindowKernel {
         expect(DType.F32);
         if (g.planar()) {
             int in = g.h() * g.w(), os = g.oh() * g.ow();
+            if (g.inner2x2() && g.sh() == 1 && g.sw() == 1) {
+                // planes are swept a chunk at a time, as one tall plane: small planes (5x5) are no vector long
+                int per = Math.max(1, SelectAndScatterAddKernel.FLAT_CHUNK / in), chunks = (g.planes() + per - 1) / per;
+                Parallel.parallelFor(chunks, Parallel.grainFor(8L * per * in), (lane, from, to) -> {
+                    float[] wide = new float[per * in];
+                    for (int c = from; c < to; c++) {
+                        int p0 = c * per;
+                        planesFlat2x2(x, xo + p0 * in, out, oo + p0 * os, Math.min(per, g.planes() - p0), wide);
+                    }
+                });
+                return;
+            }
             Parallel.parallelFor(g.planes(), Parallel.grainFor(4L * os * g.wh() * g.ww() + 1), (lane, from, to) -> {
                 for (int pl = from; pl < to; pl++) {
                     if (g.inner2x2()) {
@@ -140,6 +152,34 @@ public final class ReduceWindowKernel {
                     int i = ox * sw;
                     out[o + ox] = x[r0 + i] + x[r0 + i + 1] + x[r1 + i] + x[r1 + i + 1];
                 }
+            }
+        }
+    }
+
+    /**
+     * A 2x2 window with stride 1 and no padding (the MNIST CNN's max pooling), a vector of
+     * windows at a time, over {@code count} consecutive planes taken as one plane of
+     * {@code count * h} rows: rows are shorter than a vector there, so the planes are swept flat
+     * (window origin j row-major, real when {@code j % w < ow} and its row within its plane is
+     * below {@code oh}) into {@code wide}, whose real origins are then copied out row by row. Same
+     * operations in the same order as the scalar loop.
+     */
+    private void planesFlat2x2(float[] x, int xi, float[] out, int oi, int count, float[] wide) {
+        int w = g.w(), h = g.h(), ow = g.ow(), oh = g.oh(), j = 0;
+        int n = (count - 1) * h * w + (oh - 1) * w + ow; // past the last real window
+        for (; j + S.length() <= n; j += S.length()) {
+            int a = xi + j, b = a + w;
+            FloatVector v0 = FloatVector.fromArray(S, x, a), v1 = FloatVector.fromArray(S, x, a + 1);
+            FloatVector v2 = FloatVector.fromArray(S, x, b), v3 = FloatVector.fromArray(S, x, b + 1);
+            (max ? v0.max(v1).max(v2.max(v3)) : v0.add(v1).add(v2).add(v3)).intoArray(wide, j);
+        }
+        for (; j < n; j++) {
+            int a = xi + j, b = a + w;
+            wide[j] = max ? Math.max(Math.max(x[a], x[a + 1]), Math.max(x[b], x[b + 1])) : x[a] + x[a + 1] + x[b] + x[b + 1];
+        }
+        for (int pl = 0; pl < count; pl++) {
+            for (int oy = 0; oy < oh; oy++) {
+                System.arraycopy(wide, (pl * h + oy) * w, out, oi + (pl * oh + oy) * ow, ow);
             }
         }
     }

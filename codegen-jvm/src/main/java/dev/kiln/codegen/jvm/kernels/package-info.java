@@ -34,10 +34,15 @@
  *     tile; unpacked for small products, an outer-product loop for k = 1, inner products for
  *     narrow {@code x·Wᵀ}; {@link dev.kiln.codegen.jvm.kernels.BatchedGemm} spreads per-example
  *     products over the lanes.
- * <li>{@link dev.kiln.codegen.jvm.kernels.ConvKernel} picks a plan per shape: implicit im2col
- *     (forward convolutions and input gradients, lhs dilation split into output phases), inner
- *     products along the taps (kernel gradients, per-example ones as feature-grouped
- *     convolutions with one group per example), explicit im2col for the rest.
+ * <li>{@link dev.kiln.codegen.jvm.kernels.ConvKernel} picks a plan per shape: gathered rows
+ *     (small feature maps: output positions over examples as GEMM rows read through offset
+ *     tables, lhs dilation split into output phases that skip the holes), implicit im2col
+ *     (larger forward convolutions and input gradients), inner products along the taps (kernel
+ *     gradients with long kernels, per-example ones as feature-grouped convolutions with one
+ *     group per example), explicit im2col for the rest. {@code ConvPlansBenchmark} (test scope)
+ *     times every plan on the paper CNNs' convolutions.
+ * <li>Max pooling with 2x2 windows and stride 1 and its gradient sweep each plane flat, a
+ *     vector of windows at a time (the rows are shorter than a vector), the selections as masks.
  * <li>{@link dev.kiln.codegen.jvm.kernels.Parallel}: one pool of daemon threads
  *     ({@code availableProcessors}, or the system property {@code kiln.threads}); the caller
  *     always works too, small jobs run inline.

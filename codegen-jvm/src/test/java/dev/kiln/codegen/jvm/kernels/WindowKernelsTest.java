@@ -176,6 +176,45 @@ class WindowKernelsTest {
     }
 
     @Test
+    void wideUnpaddedTwoByTwoWindowsTakeTheVectorPathAndMatchDefinition() {
+        // the max pooling of the MNIST CNN (2x2, stride 1; rows shorter and longer than a vector), and a vertical
+        // stride; 200 planes, so the flat sweep takes several chunks of planes and a partial last one
+        int[][] planes = {{14, 14}, {5, 5}, {9, 41}};
+        for (int[] hw : planes) {
+            for (int sh = 1; sh <= 2; sh++) {
+                Window w = new Window(new int[] {5, 40, hw[0], hw[1]}, Ints.of(1, 1, 2, 2), Ints.of(1, 1, sh, 1),
+                        Ints.of(0, 0, 0, 0), Ints.of(0, 0, 0, 0));
+                checkSelectAndScatter(w, sh + hw[1]);
+                checkPool(w, true, sh + hw[1]);
+                checkPool(w, false, sh + hw[1]);
+            }
+        }
+    }
+
+    @Test
+    void flatTwoByTwoGradientSumsLikeTheScalarLoopBitForBit() {
+        // the same plane as [1, 14, 14, 1] pooled on the middle dims takes the generic serial loop
+        Random rnd = new Random(11);
+        float[] x = new float[14 * 14], src = new float[13 * 13];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextInt(3) == 0 ? 0.5f : rnd.nextFloat(); // ties, so elements collect several windows
+        }
+        for (int i = 0; i < src.length; i++) {
+            src[i] = rnd.nextFloat() * 2 - 1;
+        }
+        SelectAndScatterAdd flat = new SelectAndScatterAdd(Ints.of(1, 1, 2, 2), Ints.of(1, 1, 1, 1),
+                Ints.of(0, 0, 0, 0), Ints.of(0, 0, 0, 0));
+        SelectAndScatterAdd generic = new SelectAndScatterAdd(Ints.of(1, 2, 2, 1), Ints.of(1, 1, 1, 1),
+                Ints.of(0, 0, 0, 0), Ints.of(0, 0, 0, 0));
+        float[] a = new float[x.length], b = new float[x.length];
+        SelectAndScatterAddKernel.prepare(flat, TensorType.of(DType.F32, 1, 1, 13, 13), TensorType.of(DType.F32, 1, 1, 14, 14))
+                .run(src, 0, x, 0, a, 0);
+        SelectAndScatterAddKernel.prepare(generic, TensorType.of(DType.F32, 1, 13, 13, 1), TensorType.of(DType.F32, 1, 14, 14, 1))
+                .run(src, 0, x, 0, b, 0);
+        assertArrayEquals(b, a);
+    }
+
+    @Test
     void tiesSelectTheFirstMaximumInWindowOrder() {
         // one 2x2 window over [[5, 5], [5, 1]]: the first 5 (top-left) receives the gradient
         SelectAndScatterAdd p = new SelectAndScatterAdd(Ints.of(2, 2), Ints.of(1, 1), Ints.of(0, 0), Ints.of(0, 0));
