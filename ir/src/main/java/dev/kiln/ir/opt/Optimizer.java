@@ -33,16 +33,29 @@ public final class Optimizer {
         return standard().run(graph);
     }
 
-    /** Runs the passes in order, round after round, until a whole round changes nothing. */
+    /**
+     * Runs the passes in order, round after round, until every pass has seen the current graph
+     * and left it unchanged. A pass returns its input instance when it changes nothing, so a pass
+     * is skipped while the graph is the very instance it last left alone: the rounds after the
+     * last change cost only the passes that have not yet seen it.
+     */
     public Graph run(Graph graph) {
         Graph g = graph;
-        for (int round = 0; round < MAX_ROUNDS; round++) {
-            Graph before = g;
-            for (GraphPass p : passes) {
-                g = p.run(g);
+        Graph[] leftAlone = new Graph[passes.size()];
+        int quiet = 0;
+        for (int step = 0; step < MAX_ROUNDS * passes.size() && quiet < passes.size(); step++) {
+            int i = step % passes.size();
+            if (leftAlone[i] == g) {
+                quiet++;
+                continue;
             }
-            if (g.equals(before)) {
-                break;
+            Graph out = passes.get(i).run(g);
+            if (out == g) {
+                leftAlone[i] = g;
+                quiet++;
+            } else {
+                g = out;
+                quiet = 0;
             }
         }
         return g;

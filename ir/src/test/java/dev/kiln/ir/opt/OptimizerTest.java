@@ -33,6 +33,46 @@ import org.junit.jupiter.api.Test;
 
 class OptimizerTest {
 
+    /** A pass that counts its runs and rebuilds the graph (a new, equal instance) its first {@code changes} times. */
+    private static final class CountingPass implements GraphPass {
+        int runs;
+        int changes;
+
+        CountingPass(int changes) {
+            this.changes = changes;
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public Graph run(Graph graph) {
+            runs++;
+            if (changes-- > 0) {
+                return new Graph(graph.inputs(), graph.constants(), graph.equations(), graph.outputs());
+            }
+            return graph;
+        }
+    }
+
+    @Test
+    void passesRunUntilEachHasLeftTheLatestGraphAloneAndNoFurther() {
+        G g = new G();
+        Var x = g.f32(3);
+        Graph graph = g.build(g.un(UnaryOp.EXP, x));
+        CountingPass quiet = new CountingPass(0), busy = new CountingPass(2), last = new CountingPass(0);
+        Graph out = new Optimizer(List.of(quiet, busy, last)).run(graph);
+        assertEquals(graph, out);
+        // busy changes the graph twice (runs 1 and 2) and then leaves it alone (run 3); every other
+        // pass runs once on each graph it has not yet seen: quiet on the original and the two rebuilt
+        // graphs, last on the two rebuilt graphs, as soon as each is current.
+        assertEquals(3, busy.runs);
+        assertEquals(3, quiet.runs);
+        assertEquals(2, last.runs);
+    }
+
     @Test
     void multiplyByOneAddZeroSubtractZeroDivideByOneVanish() {
         G g = new G();
