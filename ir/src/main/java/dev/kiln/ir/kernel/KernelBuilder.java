@@ -120,14 +120,49 @@ final class KernelBuilder {
         for (int d = 0, ki = 0, ri = 0; d < in.rank(); d++) {
             operandIndex.add(Idx.of(axes.contains(d) ? reduced.get(ri++) : kept.get(ki++)));
         }
+        boolean rowReduction = in.rank() > 0 && axes.contains(in.rank() - 1);
+        List<Stmt> body = reductionNest(k, buffers, root, operand, operandIndex, kept, reduced, rowReduction);
+        if (reduced.size() < 2 || root.primitive() instanceof ArgMax) {
+            return body;
+        }
+        // The operand is often a transposed view (a per-example weight gradient read in the
+        // layout its convolution wrote): reduce along its memory order instead, largest stride
+        // outermost, so the inner reduced loops read contiguous runs (and collapse into one).
+        Idx dominant = dominantLoad(body);
+        if (dominant == null || reduced.stream().anyMatch(v -> dominant.coefficient(v) == 0)) {
+            return body; // a reduced index under a division or modulo: no stride order to follow
+        }
+        List<LoopVar> byStride = new ArrayList<>(reduced);
+        byStride.sort((a, c) -> Long.compare(Math.abs((long) dominant.coefficient(c)), Math.abs((long) dominant.coefficient(a))));
+        if (byStride.equals(reduced)) {
+            return body;
+        }
+        boolean unitInner = Math.abs(dominant.coefficient(byStride.getLast())) == 1;
+        boolean keptUnit = !kept.isEmpty() && Math.abs(dominant.coefficient(kept.getLast())) == 1;
+        return reductionNest(k, buffers, root, operand, operandIndex, kept, byStride, rowReduction || (unitInner && !keptUnit));
+    }
+
+    private static List<Stmt> reductionNest(FusedKernel k, Function<Var, BufferRef> buffers, Equation root, Var operand,
+                                            List<Idx> operandIndex, List<LoopVar> kept, List<LoopVar> reduced,
+                                            boolean reducedContiguous) {
         List<LoopVar> all = new ArrayList<>(kept);
         all.addAll(reduced);
-        boolean rowReduction = in.rank() > 0 && axes.contains(in.rank() - 1);
-        LoopVar contiguous = rowReduction ? reduced.getLast() : kept.isEmpty() ? null : kept.getLast();
+        LoopVar contiguous = reducedContiguous ? reduced.getLast() : kept.isEmpty() ? null : kept.getLast();
         KernelBuilder b = new KernelBuilder(k, buffers, new LoopNest(all, kept.size(), contiguous));
         b.accumulate(root, operand, operandIndex, kept, all.size());
         b.storeOutputs(k.outputs(), kept, kept.size());
         return b.nest.assemble();
+    }
+
+    /** The index of the load from the largest buffer (the read that dominates the traffic), or null. */
+    private static Idx dominantLoad(List<Stmt> body) {
+        Expr.Load[] best = {null};
+        KernelWalk.exprs(body, e -> {
+            if (e instanceof Expr.Load l && (best[0] == null || l.buffer().size() > best[0].buffer().size())) {
+                best[0] = l;
+            }
+        });
+        return best[0] == null ? null : best[0].index();
     }
 
     private void accumulate(Equation root, Var operand, List<Idx> operandIndex, List<LoopVar> kept, int depth) {

@@ -11,21 +11,30 @@ import java.util.List;
  * constant becomes a literal that simplifies {@code x*1}, which makes two equations identical,
  * which leaves a third dead; a rewritten norm leaves a per-example gradient dead). The clipping
  * rewrites run after dead code elimination, so that they see every value's live readers only.
+ * Then {@link ReductionsInMemoryOrder} chooses the order of reductions over transposed values
+ * (after the clipping rewrites, which match the transposed form), and the passes run again.
  */
 public final class Optimizer {
     private static final int MAX_ROUNDS = 16;
 
     private final List<GraphPass> passes;
+    /** Run once the passes reach their fixed point (then the passes again): layout choices that must not hide patterns from them. */
+    private final List<GraphPass> finishing;
 
     public Optimizer(List<GraphPass> passes) {
+        this(passes, List.of());
+    }
+
+    public Optimizer(List<GraphPass> passes, List<GraphPass> finishing) {
         this.passes = List.copyOf(passes);
+        this.finishing = List.copyOf(finishing);
     }
 
     /** The standard pipeline. */
     public static Optimizer standard() {
         return new Optimizer(List.of(new AlgebraicSimplifier(), new ConstantFolding(), new CommonSubexpressions(),
                 new PadSumsToConcatenation(), new DeadCodeElimination(), new ContractionSums(), new ScatterClipping(),
-                new GhostClipping()));
+                new GhostClipping()), List.of(new ReductionsInMemoryOrder()));
     }
 
     /** {@code graph} optimised with the standard pipeline. */
@@ -40,6 +49,15 @@ public final class Optimizer {
      * last change cost only the passes that have not yet seen it.
      */
     public Graph run(Graph graph) {
+        Graph g = fixedPoint(graph);
+        Graph before = g;
+        for (GraphPass p : finishing) {
+            g = p.run(g);
+        }
+        return g.equals(before) ? g : fixedPoint(g);
+    }
+
+    private Graph fixedPoint(Graph graph) {
         Graph g = graph;
         Graph[] leftAlone = new Graph[passes.size()];
         int quiet = 0;
