@@ -42,21 +42,22 @@ public final class Optimizer {
         return standard().run(graph);
     }
 
-    /**
-     * Runs the passes in order, round after round, until every pass has seen the current graph
-     * and left it unchanged. A pass returns its input instance when it changes nothing, so a pass
-     * is skipped while the graph is the very instance it last left alone: the rounds after the
-     * last change cost only the passes that have not yet seen it.
-     */
+    /** The passes to their fixed point, then the finishing passes, then the passes again if those changed anything. */
     public Graph run(Graph graph) {
         Graph g = fixedPoint(graph);
         Graph before = g;
         for (GraphPass p : finishing) {
             g = p.run(g);
         }
-        return g.equals(before) ? g : fixedPoint(g);
+        return g == before ? g : fixedPoint(g);
     }
 
+    /**
+     * Runs the passes in order, round after round, until every pass has seen the current graph
+     * and left it unchanged. A pass returns its input instance when it changes nothing, so a pass
+     * is skipped while the graph is the very instance it last left alone: the rounds after the
+     * last change cost only the passes that have not yet seen it.
+     */
     private Graph fixedPoint(Graph graph) {
         Graph g = graph;
         Graph[] leftAlone = new Graph[passes.size()];
