@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.ir.KilnException;
+import dev.kiln.ir.buffers.CompiledPlan;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -88,6 +89,18 @@ public final class Dump {
     /** The folder of this compile, or null when off. */
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * Writes the stages every backend shares: the optimised IR, the fusion plan, the buffer plan,
+     * the kernel program and the fused graph as Graphviz, each under the compile's {@code label}.
+     */
+    public void writePlan(CompiledPlan plan, String label) {
+        write("02-optimized.kir", () -> GraphText.print(plan.optimized(), "optimized " + label));
+        write("03-fusion.txt", () -> "# stage: fusion " + label + "\n" + plan.fusion().text());
+        write("04-buffers.txt", () -> "# stage: buffers " + label + "\n" + plan.buffers().text());
+        write("05-kernels.txt", () -> "# stage: kernels " + label + "\n" + plan.program().text());
+        write("fused.dot", () -> plan.fusion().dot());
     }
 
     /** Writes {@code text()} to {@code fileName} (computed only when dumping is on). */

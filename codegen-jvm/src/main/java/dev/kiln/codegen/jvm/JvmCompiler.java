@@ -56,11 +56,7 @@ public final class JvmCompiler {
         int classesBefore = LoopClasses.size();
         CompiledPlan plan = plan(graph, options.fuse(), options.reuseBuffers());
         Dump dump = options.dump();
-        dump.write("02-optimized.kir", () -> GraphText.print(plan.optimized(), "optimized " + options.label()));
-        dump.write("03-fusion.txt", () -> "# stage: fusion " + options.label() + "\n" + plan.fusion().text());
-        dump.write("04-buffers.txt", () -> "# stage: buffers " + options.label() + "\n" + plan.buffers().text());
-        dump.write("05-kernels.txt", () -> "# stage: kernels " + options.label() + "\n" + plan.program().text());
-        dump.write("fused.dot", () -> plan.fusion().dot());
+        dump.writePlan(plan, options.label());
         List<Step> steps = plan.times().time("codegen", () -> {
             List<Step> out = new ArrayList<>();
             for (Kernel k : plan.program().kernels()) {

@@ -2,9 +2,10 @@ package dev.kiln.codegen.opencl;
 
 import dev.kiln.ir.DType;
 import dev.kiln.ir.Graph;
-import dev.kiln.ir.buffers.CompiledPlan;
 import dev.kiln.ir.buffers.BufferPlan;
+import dev.kiln.ir.buffers.CompiledPlan;
 import dev.kiln.ir.device.DeviceMemory;
+import dev.kiln.ir.device.IndexCheck;
 import dev.kiln.ir.fusion.FusionPlan;
 import dev.kiln.ir.kernel.AliasKernel;
 import dev.kiln.ir.kernel.BufferRef;
@@ -22,7 +23,6 @@ import dev.kiln.ir.prim.ScatterAdd;
 import dev.kiln.ir.prim.SelectAndScatterAdd;
 import dev.kiln.runtime.CompileOptions;
 import dev.kiln.runtime.Dump;
-import dev.kiln.runtime.GraphText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,11 +51,7 @@ public final class OpenClCompiler {
     static OpenClProgram emit(Graph graph, CompileOptions options, String prefix) {
         CompiledPlan plan = CompiledPlan.of(graph, options.fuse(), options.reuseBuffers());
         Dump dump = options.dump();
-        dump.write("02-optimized.kir", () -> GraphText.print(plan.optimized(), "optimized " + options.label()));
-        dump.write("03-fusion.txt", () -> "# stage: fusion " + options.label() + "\n" + plan.fusion().text());
-        dump.write("04-buffers.txt", () -> "# stage: buffers " + options.label() + "\n" + plan.buffers().text());
-        dump.write("05-kernels.txt", () -> "# stage: kernels " + options.label() + "\n" + plan.program().text());
-        dump.write("fused.dot", () -> plan.fusion().dot());
+        dump.writePlan(plan, options.label());
         Graph optimized = plan.optimized();
         FusionPlan fusion = plan.fusion();
         KernelProgram kernels = plan.program();
@@ -69,7 +65,7 @@ public final class OpenClCompiler {
         boolean fp64 = usesF64(optimized);
         StringBuilder source = new StringBuilder();
         List<ClLaunch> launches = new ArrayList<>();
-        Map<Integer, OpenClProgram.IndexCheck> checks = new LinkedHashMap<>();
+        Map<Integer, IndexCheck> checks = new LinkedHashMap<>();
         for (Kernel k : kernels.kernels()) {
             List<ClKernel> rendered = switch (k) {
                 case AliasKernel a -> List.of();
@@ -85,7 +81,7 @@ public final class OpenClCompiler {
         return new OpenClProgram(optimized, fusion, kernels, buffers, ClPrelude.text(fp64) + body, body, launches, fp64, checks);
     }
 
-    private static List<ClKernel> library(LibraryKernel lib, ClScope mem, Map<Integer, OpenClProgram.IndexCheck> checks) {
+    private static List<ClKernel> library(LibraryKernel lib, ClScope mem, Map<Integer, IndexCheck> checks) {
         if (lib.result().size() == 0) {
             return List.of();
         }
@@ -96,11 +92,11 @@ public final class OpenClCompiler {
             case ReduceWindow w -> ClWindows.reduceWindow(lib, w, mem);
             case SelectAndScatterAdd s -> ClWindows.selectAndScatterAdd(lib, s, mem);
             case Gather g -> {
-                checks.put(check, indexCheck(lib, "gather", g.batchDims()));
+                checks.put(check, IndexCheck.of(lib, "gather", g.batchDims()));
                 yield ClIndexing.gather(lib, g.batchDims(), check, mem);
             }
             case ScatterAdd s -> {
-                checks.put(check, indexCheck(lib, "scatter_add", s.batchDims()));
+                checks.put(check, IndexCheck.of(lib, "scatter_add", s.batchDims()));
                 yield ClIndexing.scatterAdd(lib, s.batchDims(), check, mem);
             }
             case RandomBits r -> ClRandom.bits(lib, mem);
@@ -114,10 +110,6 @@ public final class OpenClCompiler {
         return out;
     }
 
-    private static OpenClProgram.IndexCheck indexCheck(LibraryKernel lib, String op, int batchDims) {
-        BufferRef operand = lib.operands().get(0), indices = lib.operands().get(1);
-        return new OpenClProgram.IndexCheck(op, operand.type(), indices.type(), batchDims);
-    }
 
     private static boolean writesNothing(List<BufferRef> writes) {
         return writes.stream().allMatch(b -> b.size() == 0);

@@ -1,9 +1,9 @@
 package dev.kiln.codegen.opencl;
 
 import dev.kiln.ir.Graph;
-import dev.kiln.ir.TensorType;
 import dev.kiln.ir.buffers.BufferPlan;
 import dev.kiln.ir.device.DeviceMemory;
+import dev.kiln.ir.device.IndexCheck;
 import dev.kiln.ir.fusion.FusionPlan;
 import dev.kiln.ir.kernel.KernelProgram;
 import java.util.List;
@@ -22,10 +22,6 @@ import java.util.Map;
 public record OpenClProgram(Graph optimized, FusionPlan fusion, KernelProgram kernels, BufferPlan buffers,
                             String source, String kernelsSource, List<ClLaunch> launches, boolean fp64,
                             Map<Integer, IndexCheck> checks) {
-
-    /** What an index-checking launch reports when an index is out of range. */
-    public record IndexCheck(String operation, TensorType operand, TensorType indices, int batchDims) {
-    }
 
     public OpenClProgram {
         launches = List.copyOf(launches);

@@ -1,9 +1,10 @@
 package dev.kiln.codegen.ptx;
 
 import dev.kiln.ir.Graph;
-import dev.kiln.ir.buffers.CompiledPlan;
 import dev.kiln.ir.buffers.BufferPlan;
+import dev.kiln.ir.buffers.CompiledPlan;
 import dev.kiln.ir.device.DeviceMemory;
+import dev.kiln.ir.device.IndexCheck;
 import dev.kiln.ir.fusion.FusionPlan;
 import dev.kiln.ir.kernel.AliasKernel;
 import dev.kiln.ir.kernel.BufferRef;
@@ -21,7 +22,6 @@ import dev.kiln.ir.prim.ScatterAdd;
 import dev.kiln.ir.prim.SelectAndScatterAdd;
 import dev.kiln.runtime.CompileOptions;
 import dev.kiln.runtime.Dump;
-import dev.kiln.runtime.GraphText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,11 +48,7 @@ public final class PtxCompiler {
     static PtxModule emit(Graph graph, CompileOptions options, String prefix) {
         CompiledPlan plan = CompiledPlan.of(graph, options.fuse(), options.reuseBuffers());
         Dump dump = options.dump();
-        dump.write("02-optimized.kir", () -> GraphText.print(plan.optimized(), "optimized " + options.label()));
-        dump.write("03-fusion.txt", () -> "# stage: fusion " + options.label() + "\n" + plan.fusion().text());
-        dump.write("04-buffers.txt", () -> "# stage: buffers " + options.label() + "\n" + plan.buffers().text());
-        dump.write("05-kernels.txt", () -> "# stage: kernels " + options.label() + "\n" + plan.program().text());
-        dump.write("fused.dot", () -> plan.fusion().dot());
+        dump.writePlan(plan, options.label());
         Graph optimized = plan.optimized();
         FusionPlan fusion = plan.fusion();
         KernelProgram kernels = plan.program();
@@ -66,7 +62,7 @@ public final class PtxCompiler {
                                     String prefix) {
         DeviceMemory mem = new DeviceMemory(buffers);
         List<PtxRendered> rendered = new ArrayList<>();
-        Map<Integer, PtxModule.IndexCheck> checks = new LinkedHashMap<>();
+        Map<Integer, IndexCheck> checks = new LinkedHashMap<>();
         for (Kernel k : kernels.kernels()) {
             switch (k) {
                 case AliasKernel a -> {
@@ -95,7 +91,7 @@ public final class PtxCompiler {
         return new PtxModule(optimized, fusion, kernels, buffers, sb.toString(), rendered.stream().map(PtxRendered::launch).toList(), checks);
     }
 
-    private static List<PtxRendered> library(LibraryKernel lib, DeviceMemory mem, Map<Integer, PtxModule.IndexCheck> checks,
+    private static List<PtxRendered> library(LibraryKernel lib, DeviceMemory mem, Map<Integer, IndexCheck> checks,
                                              String prefix) {
         if (lib.result().size() == 0) {
             return List.of();
@@ -108,11 +104,11 @@ public final class PtxCompiler {
             case ReduceWindow w -> PtxWindows.reduceWindow(lib, w, name, mem);
             case SelectAndScatterAdd s -> PtxWindows.selectAndScatterAdd(lib, s, name, mem);
             case Gather g -> {
-                checks.put(check, indexCheck(lib, "gather", g.batchDims()));
+                checks.put(check, IndexCheck.of(lib, "gather", g.batchDims()));
                 yield PtxIndexing.gather(lib, g.batchDims(), check, name, mem);
             }
             case ScatterAdd s -> {
-                checks.put(check, indexCheck(lib, "scatter_add", s.batchDims()));
+                checks.put(check, IndexCheck.of(lib, "scatter_add", s.batchDims()));
                 yield PtxIndexing.scatterAdd(lib, s.batchDims(), check, name, mem);
             }
             case RandomBits r -> PtxRandom.bits(lib, name, mem);
@@ -126,9 +122,6 @@ public final class PtxCompiler {
         return out;
     }
 
-    private static PtxModule.IndexCheck indexCheck(LibraryKernel lib, String op, int batchDims) {
-        return new PtxModule.IndexCheck(op, lib.operands().get(0).type(), lib.operands().get(1).type(), batchDims);
-    }
 
     /** A PTX identifier for a kernel name. */
     static String entry(String name) {

@@ -3,16 +3,13 @@ package dev.kiln.codegen.ptx;
 import dev.kiln.ir.ArrayData;
 import dev.kiln.ir.DType;
 import dev.kiln.ir.KilnException;
-import dev.kiln.ir.Literal;
-import dev.kiln.ir.TensorType;
+import dev.kiln.ir.buffers.HostOutputs;
 import dev.kiln.ir.buffers.OutputBinding;
-import dev.kiln.ir.buffers.Placement;
 import dev.kiln.ir.device.DeviceMemory;
 import dev.kiln.ir.kernel.BufferRef;
 import dev.kiln.runtime.Executable;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -163,36 +160,14 @@ final class PtxExecutable implements Executable {
         return args;
     }
 
+    /** The graph's outputs, as the buffer plan binds them. */
     private List<ArrayData> collect(List<ArrayData> inputs, List<PtxDevice.Buffer> outBuffers) {
         List<OutputBinding> bindings = module.buffers().outputs();
-        ArrayData[] outs = new ArrayData[bindings.size()];
-        for (int i = 0; i < outs.length; i++) {
-            OutputBinding o = bindings.get(i);
-            if (o.kind() == OutputBinding.Kind.OWNED) {
-                outs[i] = ArrayData.zeros(o.type());
-                dev.download(outBuffers.get(i), outs[i]);
-            }
-        }
-        for (int i = 0; i < outs.length; i++) {
-            OutputBinding o = bindings.get(i);
-            switch (o.kind()) {
-                case OWNED -> {
-                }
-                case FILL -> outs[i] = ArrayData.full(o.type(), ((Literal) module.kernels().outputs().get(i)).value());
-                case COPY -> outs[i] = copyOf(o.from(), o.type(), inputs, outs);
-            }
-        }
-        return Arrays.asList(outs);
-    }
-
-    private ArrayData copyOf(Placement from, TensorType type, List<ArrayData> inputs, ArrayData[] outs) {
-        ArrayData src = switch (from.where()) {
-            case INPUT -> inputs.get(from.index());
-            case CONSTANT -> module.optimized().constants().get(from.index()).value();
-            case OUTPUT -> outs[from.index()];
-            case ARENA -> throw new IllegalStateException("an output copied from the arena: " + from);
-        };
-        return src.copy().reshape(type.shape());
+        return HostOutputs.collect(bindings, i -> {
+            ArrayData out = ArrayData.zeros(bindings.get(i).type());
+            dev.download(outBuffers.get(i), out);
+            return out;
+        }, inputs, module.optimized().constants());
     }
 
     private void checkErrorFlag() {
@@ -203,18 +178,7 @@ final class PtxExecutable implements Executable {
         if (flag[0] == 0) {
             return;
         }
-        PtxModule.IndexCheck c = module.checks().get(flag[0]);
-        int[] dims = c.indices().shape().toArray();
-        int[] at = new int[dims.length];
-        for (int d = dims.length - 1, rest = flag[2]; d >= 0; d--) {
-            at[d] = rest % dims[d];
-            rest /= dims[d];
-        }
-        int rows = c.operand().dim(c.batchDims());
-        throw new KilnException(c.operation(), "index " + flag[1] + " at indices position " + Arrays.toString(at)
-                + " is out of range [0, " + rows + ") for operand " + c.operand() + " (batch_dims " + c.batchDims()
-                + ", indexed dimension " + c.batchDims() + ")", null,
-                "indices must lie in [0, " + rows + "); check the vocabulary size or the labels");
+        throw module.checks().get(flag[0]).failure(flag[1], flag[2]);
     }
 
     private void checkInputs(List<ArrayData> inputs) {

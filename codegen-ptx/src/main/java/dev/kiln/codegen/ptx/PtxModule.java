@@ -1,9 +1,9 @@
 package dev.kiln.codegen.ptx;
 
 import dev.kiln.ir.Graph;
-import dev.kiln.ir.TensorType;
 import dev.kiln.ir.buffers.BufferPlan;
 import dev.kiln.ir.device.DeviceMemory;
+import dev.kiln.ir.device.IndexCheck;
 import dev.kiln.ir.fusion.FusionPlan;
 import dev.kiln.ir.kernel.KernelProgram;
 import java.util.List;
@@ -22,9 +22,6 @@ public record PtxModule(Graph optimized, FusionPlan fusion, KernelProgram kernel
     /** PTX ISA version and target every module declares (accepted by ptxas of CUDA 12/13 and JCuda's NVPTX compiler). */
     public static final String VERSION = "7.8", TARGET = "sm_80";
 
-    /** What an index-checking launch reports when an index is out of range. */
-    public record IndexCheck(String operation, TensorType operand, TensorType indices, int batchDims) {
-    }
 
     public PtxModule {
         launches = List.copyOf(launches);
