@@ -3,13 +3,15 @@ package dev.kiln.bench;
 import dev.kiln.bench.harness.Progress;
 import dev.kiln.bench.harness.Stats;
 import dev.kiln.bench.harness.Timing;
+import dev.kiln.bench.paper.ColdStart;
 import dev.kiln.bench.report.Format;
 import dev.kiln.bench.step.StepResult;
 import dev.kiln.bench.step.StepRunner;
-import dev.kiln.bench.step.TrainingStep;
 import dev.kiln.bench.step.StepSpec;
+import dev.kiln.bench.step.TrainingStep;
 import dev.kiln.bench.step.Variant;
-import dev.kiln.bench.paper.ColdStart;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,7 +65,7 @@ final class StepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelList.parse(java.util.List.of(model));
+        ModelList.parse(List.of(model));
         if (loop && !dp) {
             throw new IllegalArgumentException("--loop needs --dp (it is how per-example gradients are computed)");
         }
@@ -76,12 +78,14 @@ final class StepCommand implements Callable<Integer> {
             System.out.println(ColdStart.line(r));
             return 0;
         }
+        List<TrainingStep<?>> measured = new ArrayList<>(1);
         try (Progress p = new Progress("step", StepRunner.units(timing))) {
-            r = StepRunner.measure(spec, timing, p);
+            r = StepRunner.measure(spec, timing, p, measured::add);
         }
         System.out.println(report(r));
         if (profile) {
-            System.out.print(profileReport(TrainingStep.prepare(spec).jvmProfile(Math.max(steps, 20), Math.max(steps, 20)), 15));
+            int runs = Math.max(steps, 20);
+            System.out.print(profileReport(measured.getFirst().jvmProfile(runs, runs), 15));
         }
         return 0;
     }
