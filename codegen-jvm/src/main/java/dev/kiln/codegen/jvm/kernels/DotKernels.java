@@ -55,39 +55,45 @@ final class DotKernels {
                 c32 = x3.fma(y2, c32);
             }
         }
-        c[cRow + o0] = add ? c[cRow + o0] + c00.reduceLanes(VectorOperators.ADD) : c00.reduceLanes(VectorOperators.ADD);
+        put(c, cRow + o0, c00, add);
         if (cols > 1) {
-            c[cRow + o1] = add ? c[cRow + o1] + c01.reduceLanes(VectorOperators.ADD) : c01.reduceLanes(VectorOperators.ADD);
+            put(c, cRow + o1, c01, add);
         }
         if (cols > 2) {
-            c[cRow + o2] = add ? c[cRow + o2] + c02.reduceLanes(VectorOperators.ADD) : c02.reduceLanes(VectorOperators.ADD);
+            put(c, cRow + o2, c02, add);
         }
         if (rows > 1) {
-            c[cRow + 1 * rsc + o0] = add ? c[cRow + 1 * rsc + o0] + c10.reduceLanes(VectorOperators.ADD) : c10.reduceLanes(VectorOperators.ADD);
+            put(c, cRow + 1 * rsc + o0, c10, add);
             if (cols > 1) {
-                c[cRow + 1 * rsc + o1] = add ? c[cRow + 1 * rsc + o1] + c11.reduceLanes(VectorOperators.ADD) : c11.reduceLanes(VectorOperators.ADD);
+                put(c, cRow + 1 * rsc + o1, c11, add);
             }
             if (cols > 2) {
-                c[cRow + 1 * rsc + o2] = add ? c[cRow + 1 * rsc + o2] + c12.reduceLanes(VectorOperators.ADD) : c12.reduceLanes(VectorOperators.ADD);
+                put(c, cRow + 1 * rsc + o2, c12, add);
             }
         }
         if (rows > 2) {
-            c[cRow + 2 * rsc + o0] = add ? c[cRow + 2 * rsc + o0] + c20.reduceLanes(VectorOperators.ADD) : c20.reduceLanes(VectorOperators.ADD);
+            put(c, cRow + 2 * rsc + o0, c20, add);
             if (cols > 1) {
-                c[cRow + 2 * rsc + o1] = add ? c[cRow + 2 * rsc + o1] + c21.reduceLanes(VectorOperators.ADD) : c21.reduceLanes(VectorOperators.ADD);
+                put(c, cRow + 2 * rsc + o1, c21, add);
             }
             if (cols > 2) {
-                c[cRow + 2 * rsc + o2] = add ? c[cRow + 2 * rsc + o2] + c22.reduceLanes(VectorOperators.ADD) : c22.reduceLanes(VectorOperators.ADD);
+                put(c, cRow + 2 * rsc + o2, c22, add);
             }
         }
         if (rows > 3) {
-            c[cRow + 3 * rsc + o0] = add ? c[cRow + 3 * rsc + o0] + c30.reduceLanes(VectorOperators.ADD) : c30.reduceLanes(VectorOperators.ADD);
+            put(c, cRow + 3 * rsc + o0, c30, add);
             if (cols > 1) {
-                c[cRow + 3 * rsc + o1] = add ? c[cRow + 3 * rsc + o1] + c31.reduceLanes(VectorOperators.ADD) : c31.reduceLanes(VectorOperators.ADD);
+                put(c, cRow + 3 * rsc + o1, c31, add);
             }
             if (cols > 2) {
-                c[cRow + 3 * rsc + o2] = add ? c[cRow + 3 * rsc + o2] + c32.reduceLanes(VectorOperators.ADD) : c32.reduceLanes(VectorOperators.ADD);
+                put(c, cRow + 3 * rsc + o2, c32, add);
             }
         }
+    }
+
+    /** Stores (or with {@code add}, adds) the lane sum of {@code acc} at {@code c[i]}. */
+    private static void put(float[] c, int i, FloatVector acc, boolean add) {
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        c[i] = add ? c[i] + sum : sum;
     }
 }
