@@ -293,7 +293,7 @@ final class VectorPlan {
                 types.add(null);
             }
         });
-        boolean masks = types.remove(DType.BOOL) || usesMasks(l);
+        boolean boolValues = types.remove(DType.BOOL);
         if (types.isEmpty() || types.contains(null)) {
             return null;
         }
@@ -301,7 +301,7 @@ final class VectorPlan {
             // i32 and f32 lanes line up (same size, so the same lane count), which lets random
             // bits become floats in one vector loop; masks would need casting between the two
             // species, so a loop that mixes types must not compare or select.
-            if (!Set.of(DType.I32, DType.F32).containsAll(types) || masks) {
+            if (!Set.of(DType.I32, DType.F32).containsAll(types) || boolValues || usesMasks(l)) {
                 return null;
             }
             return DType.F32;
