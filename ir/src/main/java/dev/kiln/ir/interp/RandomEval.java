@@ -19,9 +19,7 @@ final class RandomEval {
         int perKey = nKeys == 0 ? 0 : out.numel() / nKeys;
         int[] bits = new int[out.numel()];
         for (int key = 0; key < nKeys; key++) {
-            for (int j = 0; j < perKey; j++) {
-                bits[key * perKey + j] = Threefry.word0(Threefry.block(k[2 * key], k[2 * key + 1], j, 0));
-            }
+            Threefry.bits(k[2 * key], k[2 * key + 1], bits, key * perKey, 0, perKey);
         }
         return ArrayData.wrap(out, bits);
     }

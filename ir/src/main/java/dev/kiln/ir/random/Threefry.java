@@ -40,6 +40,16 @@ public final class Threefry {
         return ((long) x0 << 32) | (x1 & 0xFFFFFFFFL);
     }
 
+    /**
+     * The random_bits words of key {@code (k0, k1)}: {@code out[base + j] = word0(block(k0, k1, j, 0))}
+     * for {@code j} in {@code [from, to)}.
+     */
+    public static void bits(int k0, int k1, int[] out, int base, int from, int to) {
+        for (int j = from; j < to; j++) {
+            out[base + j] = word0(block(k0, k1, j, 0));
+        }
+    }
+
     /** Word {@code i mod 3} of the extended key {@code (k0, k1, k2)}. */
     private static int subkey(int i, int k0, int k1, int k2) {
         return switch (i % 3) {

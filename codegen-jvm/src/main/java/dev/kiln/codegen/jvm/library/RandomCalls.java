@@ -36,9 +36,7 @@ final class RandomCalls {
                     if (lanes) {
                         ThreefryLanes.word0(k0, k1, bits, base, j0, j1);
                     } else {
-                        for (int j = j0; j < j1; j++) {
-                            bits[base + j] = Threefry.word0(Threefry.block(k0, k1, j, 0));
-                        }
+                        Threefry.bits(k0, k1, bits, base, j0, j1);
                     }
                     f += j1 - j0;
                 }

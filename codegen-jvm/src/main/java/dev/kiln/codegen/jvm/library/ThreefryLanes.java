@@ -43,8 +43,6 @@ final class ThreefryLanes {
             }
             x0.intoArray(out, base + j);
         }
-        for (; j < to; j++) {
-            out[base + j] = Threefry.word0(Threefry.block(k0, k1, j, 0));
-        }
+        Threefry.bits(k0, k1, out, base, j, to);
     }
 }
