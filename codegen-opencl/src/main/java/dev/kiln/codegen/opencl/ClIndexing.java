@@ -1,8 +1,8 @@
 package dev.kiln.codegen.opencl;
 
 import dev.kiln.ir.DType;
-import dev.kiln.ir.Shape;
 import dev.kiln.ir.device.DeviceMemory;
+import dev.kiln.ir.device.IndexView;
 import dev.kiln.ir.kernel.BufferRef;
 import dev.kiln.ir.kernel.LibraryKernel;
 import dev.kiln.ir.prim.BinaryOp;
@@ -20,24 +20,9 @@ final class ClIndexing {
     private ClIndexing() {
     }
 
-    /** The {@code [B, V, R]} / {@code [B, I]} view of an indexing primitive. */
-    record View(int batches, int rows, int rowSize, int perBatch) {
-        static View of(int batchDims, Shape operand, Shape indices) {
-            int b = 1;
-            for (int d = 0; d < batchDims; d++) {
-                b *= operand.dim(d);
-            }
-            int r = 1;
-            for (int d = batchDims + 1; d < operand.rank(); d++) {
-                r *= operand.dim(d);
-            }
-            return new View(b, operand.dim(batchDims), r, b == 0 ? 0 : indices.numel() / b);
-        }
-    }
-
     static ClKernel gather(LibraryKernel lib, int batchDims, int launchId, ClScope scope) {
         BufferRef operand = lib.operands().get(0), indices = lib.operands().get(1), out = lib.result();
-        View v = View.of(batchDims, operand.type().shape(), indices.type().shape());
+        IndexView v = IndexView.of(batchDims, operand.type().shape(), indices.type().shape());
         ClExprs x = new ClExprs();
         String t = ClTypes.scalar(out.dtype());
         return ClGrid.kernel(lib, scope, x, List.of(operand, indices, out), out.size(), true, "gather rows", w -> {
@@ -50,7 +35,7 @@ final class ClIndexing {
 
     static ClKernel scatterAdd(LibraryKernel lib, int batchDims, int launchId, ClScope scope) {
         BufferRef operand = lib.operands().get(0), indices = lib.operands().get(1), updates = lib.operands().get(2), out = lib.result();
-        View v = View.of(batchDims, operand.type().shape(), indices.type().shape());
+        IndexView v = IndexView.of(batchDims, operand.type().shape(), indices.type().shape());
         ClExprs x = new ClExprs();
         DType dt = out.dtype();
         long columns = (long) v.batches() * v.rowSize();
@@ -72,7 +57,7 @@ final class ClIndexing {
         });
     }
 
-    private static void rangeCheck(CWriter w, View v, int launchId, String position) {
+    private static void rangeCheck(CWriter w, IndexView v, int launchId, String position) {
         w.line("const bool ok = row >= 0 && row < " + v.rows() + ";");
         w.open("if (!ok && atomic_cmpxchg(" + ClSignature.ERROR_FLAG + ", 0, " + launchId + ") == 0)");
         w.line(ClSignature.ERROR_FLAG + "[1] = row; " + ClSignature.ERROR_FLAG + "[2] = " + position + ";");

@@ -1,8 +1,8 @@
 package dev.kiln.codegen.ptx;
 
 import dev.kiln.ir.DType;
-import dev.kiln.ir.Shape;
 import dev.kiln.ir.device.DeviceMemory;
+import dev.kiln.ir.device.IndexView;
 import dev.kiln.ir.kernel.BufferRef;
 import dev.kiln.ir.kernel.LibraryKernel;
 import dev.kiln.ir.prim.BinaryOp;
@@ -18,24 +18,9 @@ final class PtxIndexing {
     private PtxIndexing() {
     }
 
-    /** The {@code [B, V, R]} / {@code [B, I]} view of an indexing primitive. */
-    record View(int batches, int rows, int rowSize, int perBatch) {
-        static View of(int batchDims, Shape operand, Shape indices) {
-            int b = 1;
-            for (int d = 0; d < batchDims; d++) {
-                b *= operand.dim(d);
-            }
-            int r = 1;
-            for (int d = batchDims + 1; d < operand.rank(); d++) {
-                r *= operand.dim(d);
-            }
-            return new View(b, operand.dim(batchDims), r, b == 0 ? 0 : indices.numel() / b);
-        }
-    }
-
     static PtxRendered gather(LibraryKernel lib, int batchDims, int launchId, String name, DeviceMemory mem) {
         BufferRef operand = lib.operands().get(0), indices = lib.operands().get(1), out = lib.result();
-        View v = View.of(batchDims, operand.type().shape(), indices.type().shape());
+        IndexView v = IndexView.of(batchDims, operand.type().shape(), indices.type().shape());
         PtxType t = PtxType.of(out.dtype());
         return PtxGrid.kernel(name, mem, List.of(operand, indices, out), out.size(), true, lib.name() + ": gather rows", (k, e) -> {
             PtxBuilder b = k.b;
@@ -54,7 +39,7 @@ final class PtxIndexing {
 
     static PtxRendered scatterAdd(LibraryKernel lib, int batchDims, int launchId, String name, DeviceMemory mem) {
         BufferRef operand = lib.operands().get(0), indices = lib.operands().get(1), updates = lib.operands().get(2), out = lib.result();
-        View v = View.of(batchDims, operand.type().shape(), indices.type().shape());
+        IndexView v = IndexView.of(batchDims, operand.type().shape(), indices.type().shape());
         DType dt = out.dtype();
         long columns = (long) v.batches() * v.rowSize();
         return PtxGrid.kernel(name, mem, List.of(operand, indices, updates, out), columns, true, lib.name() + ": scatter-add by columns", (k, e) -> {
@@ -79,7 +64,7 @@ final class PtxIndexing {
         });
     }
 
-    private static Reg inRange(PtxKernel k, View v, Reg row, Reg position, int launchId) {
+    private static Reg inRange(PtxKernel k, IndexView v, Reg row, Reg position, int launchId) {
         PtxBuilder b = k.b;
         Reg ok = b.and(b.setp("ge.s32", row, 0), b.setp("lt.s32", row, v.rows()));
         b.when(b.not(ok), () -> k.raiseError(launchId, row, position));
