@@ -8,6 +8,7 @@ import dev.kiln.tracer.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 import java.util.SortedMap;
 
 /**
@@ -15,7 +16,8 @@ import java.util.SortedMap;
  * list of leaves plus a {@link TreeDef}, and back. Model parameters are naturally a record of
  * tensors, and a gradient comes back as the same record. Numbers, strings, booleans, enums and
  * dtypes inside a tree are static: part of its structure, not traced. A {@link TensorType} counts
- * as a leaf (an abstract tensor, for tracing without data).
+ * as a leaf (an abstract tensor, for tracing without data). A map's leaves come in its own order
+ * when it has one (sorted and insertion-ordered maps), otherwise in key order.
  */
 public final class PyTree {
     private PyTree() {
@@ -96,7 +98,7 @@ public final class PyTree {
             case Map<?, ?> map -> {
                 List<Object> keys = new ArrayList<>();
                 List<TreeDef> children = new ArrayList<>();
-                for (Map.Entry<?, ?> e : map.entrySet()) {
+                for (Map.Entry<?, ?> e : entriesInOrder(map)) {
                     keys.add(e.getKey());
                     children.add(flatten(e.getValue(), path + "[" + e.getKey() + "]", leaves));
                 }
@@ -107,5 +109,29 @@ public final class PyTree {
                     "arguments and results must be Tensors, or records, Lists or Maps of them "
                             + "(numbers, strings, booleans, enums and " + DType.class.getSimpleName() + "s are static)");
         };
+    }
+
+    /**
+     * A map's entries in a stable order: its own when it has one ({@link SequencedMap}: sorted or
+     * insertion-ordered maps), otherwise sorted by key, as JAX sorts dict keys. Without this, two
+     * {@code HashMap}s (or {@code Map.of}s) with the same keys could iterate differently and miss
+     * the jit cache. Keys that are not mutually comparable keep the map's iteration order.
+     */
+    private static List<? extends Map.Entry<?, ?>> entriesInOrder(Map<?, ?> map) {
+        List<Map.Entry<?, ?>> entries = new ArrayList<>(map.entrySet());
+        if (map instanceof SequencedMap<?, ?> || entries.size() < 2) {
+            return entries;
+        }
+        try {
+            entries.sort((a, b) -> compareKeys(a.getKey(), b.getKey()));
+        } catch (ClassCastException | NullPointerException notComparable) {
+            return new ArrayList<>(map.entrySet());
+        }
+        return entries;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareKeys(Object a, Object b) {
+        return ((Comparable) a).compareTo(b);
     }
 }

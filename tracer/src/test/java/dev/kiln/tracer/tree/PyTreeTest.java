@@ -75,7 +75,7 @@ class PyTreeTest {
     }
 
     @Test
-    void sortedMapsStaySortedAndOthersKeepIterationOrder() {
+    void sortedAndInsertionOrderedMapsKeepTheirOrder() {
         SortedMap<String, Tensor> sorted = new TreeMap<>(Map.of("b", B, "a", A, "c", C));
         PyTree.Flat fs = PyTree.flatten(sorted);
         assertEquals(List.of(A, B, C), fs.leaves());
@@ -92,6 +92,27 @@ class PyTreeTest {
         assertEquals(List.of("z", "y"), new ArrayList<>(rl.keySet()));
         assertSame(D, rl.get("y"));
         assertEquals(List.of("m[z]", "m[y]"), fl.def().leafPaths("m"));
+    }
+
+    @Test
+    void unorderedMapsFlattenInKeyOrderSoEqualMapsShareATreeDef() {
+        Map<String, Tensor> small = new HashMap<>();
+        Map<String, Tensor> big = new HashMap<>(1024);
+        for (String k : List.of("w9", "b1", "w10", "a0", "kernel", "bias")) {
+            small.put(k, A);
+        }
+        List<String> reversed = new ArrayList<>(small.keySet());
+        java.util.Collections.reverse(reversed);
+        for (String k : reversed) {
+            big.put(k, A);
+        }
+        TreeDef def = PyTree.flatten(small).def();
+        assertEquals(def, PyTree.flatten(big).def());
+        assertEquals(def, PyTree.flatten(Map.copyOf(small)).def());
+        assertEquals(List.of("m[a0]", "m[b1]", "m[bias]", "m[kernel]", "m[w10]", "m[w9]"), def.leafPaths("m"));
+        Map<String, Tensor> values = Map.of("b", B, "a", A, "c", C);
+        assertEquals(List.of(A, B, C), PyTree.flatten(values).leaves());
+        assertEquals(values, PyTree.flatten(values).def().unflatten(List.of(A, B, C)));
     }
 
     @Test
