@@ -219,9 +219,15 @@ public final class Kiln {
         return vmap(f, 0, 0);
     }
 
+    /**
+     * {@code f} mapped over {@code inAxes} of its one argument: an Integer, {@code null}, a pytree
+     * of the argument's structure, or {@link #in}{@code (axes)}. A List of one element reads as
+     * {@code in(element)}; a List of any other length can only be the axes of a List argument.
+     */
     @SuppressWarnings("unchecked")
     public static <A, R> Fn1<A, R> vmap(Fn1<A, R> f, Object inAxes, Object outAxes) {
-        FnN v = Vmap.vmap(f.erase(), inAxes instanceof List<?> ? inAxes : in(inAxes), outAxes);
+        boolean perArgument = inAxes instanceof List<?> l && l.size() == 1;
+        FnN v = Vmap.vmap(f.erase(), perArgument ? inAxes : in(inAxes), outAxes);
         return a -> (R) v.apply(Arrays.asList(a));
     }
 

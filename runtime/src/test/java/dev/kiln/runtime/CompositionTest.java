@@ -103,6 +103,22 @@ class CompositionTest {
     }
 
     @Test
+    void vmapOfAOneArgumentFunctionReadsAListOfAxesAsTheArgumentsStructure() {
+        Fn1<List<Tensor>, Tensor> f = xw -> xw.get(1).matmul(xw.get(0));
+        Tensor xs = r.f32(5, 3);
+        Tensor w = r.f32(4, 3);
+        List<Tensor> loop = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            loop.add(f.apply(List.of(row(xs, i), w)));
+        }
+        Tensor expected = Tensor.stack(0, loop);
+        assertTreeClose(expected, Kiln.vmap(f, java.util.Arrays.asList(0, null), 0).apply(List.of(xs, w)), 1e-6,
+                "axes as the argument's pytree");
+        assertTreeClose(expected, Kiln.vmap(f, Kiln.in(java.util.Arrays.asList(0, null)), 0).apply(List.of(xs, w)),
+                1e-6, "the same axes wrapped in in(...)");
+    }
+
+    @Test
     void vmapOfGradIsTheStackOfPerExampleGradients() {
         Model m = model();
         Tensor xs = r.f64(6, 3);
