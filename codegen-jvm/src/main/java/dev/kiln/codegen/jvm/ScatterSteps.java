@@ -49,7 +49,7 @@ import java.util.stream.IntStream;
  * </ul>
  *
  * Only scalars that are graph inputs or constants are read in place of a broadcast (those live
- * for the whole run); the zero of the norms must be a constant. Kernels not named here run as
+ * for the whole run); the zeros of the norms must be a constant, broadcast or not. Kernels not named here run as
  * planned.
  */
 final class ScatterSteps {
@@ -87,23 +87,25 @@ final class ScatterSteps {
         Equation scatter = lib.equation();
         Var operand = (Var) scatter.input(0);
         int fill = fillKernel(fusion, operand);
-        if (fill < 0 || replaced.containsKey(fill)) {
+        if (replaced.containsKey(fill)) {
             return;
         }
-        Var scalar = (Var) fusion.kernels().get(fill).equations().getFirst().input(0);
-        BufferRef scalarBuffer = plan.program().buffer(scalar);
+        Var scalar = fill < 0 ? null : (Var) fusion.kernels().get(fill).equations().getFirst().input(0);
         boolean operandOnlyHere = onlyReader(fusion, operand, at);
         int norms = lib.epilogue() == null ? normKernel(fusion, scatter, at) : -1;
-        if (norms >= 0 && isZero(fusion.graph(), scalar)) {
-            if (operandOnlyHere) {
+        if (norms >= 0 && isZero(fusion.graph(), scalar != null ? scalar : operand)) {
+            if (fill >= 0 && operandOnlyHere) {
                 replaced.put(fill, SKIP);
             }
             replaced.put(at, normStep(plan, lib));
             replaced.put(norms, copyStep(plan, fusion.kernels().get(norms), lib.result()));
-        } else if (operandOnlyHere && scalarBuffer != null && (scalarBuffer.kind() == BufferRef.Kind.INPUT
+            return;
+        }
+        BufferRef scalarBuffer = scalar == null ? null : plan.program().buffer(scalar);
+        if (operandOnlyHere && scalarBuffer != null && (scalarBuffer.kind() == BufferRef.Kind.INPUT
                 || scalarBuffer.kind() == BufferRef.Kind.CONSTANT)) {
-            replaced.put(fill, SKIP);
             LoopStep epilogue = lib.epilogue() == null ? null : epilogues.apply(lib.epilogue());
+            replaced.put(fill, SKIP);
             replaced.put(at, filledScatterStep(plan, lib, scalarBuffer, epilogue));
         }
     }
@@ -167,10 +169,16 @@ final class ScatterSteps {
         return fusion.kernels().stream().noneMatch(k -> k.index() != reader && k.inputs().contains(v));
     }
 
-    private static boolean isZero(Graph g, Var scalar) {
+    /** Whether {@code v} is a graph constant of zeros. */
+    private static boolean isZero(Graph g, Var v) {
         for (Constant c : g.constants()) {
-            if (c.var() == scalar) {
-                return c.value().getDouble(0) == 0;
+            if (c.var() == v) {
+                for (int i = 0; i < c.value().size(); i++) {
+                    if (c.value().getDouble(i) != 0) {
+                        return false;
+                    }
+                }
+                return true;
             }
         }
         return false;
