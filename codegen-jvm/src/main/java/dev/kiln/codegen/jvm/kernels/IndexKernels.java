@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>An index outside {@code [0, V)} throws a {@link KilnException} naming the operation, the
  * index, where it sits and the operand's shape. scatter_add adds in index order (so repeated
- * indices sum as the interpreter sums them) and runs in parallel only across batch elements,
- * whose output rows never overlap. scatter_add's output may be the operand's own buffer (the
+ * indices sum as the interpreter sums them) and runs in parallel across batch elements and, when
+ * they are too few, across blocks of rows, so no two lanes write one row. scatter_add's output may be the operand's own buffer (the
  * backend's in-place reuse); partially overlapping buffers are not supported. With
  * {@link Plan#scalarOperand()} the operand is one element, which fills the output first (a
  * scatter into a broadcast, zeros above all, needs no broadcast kernel before it).
@@ -86,11 +86,18 @@ public final class IndexKernels {
 
     public static void gather(Plan p, float[] x, int xo, int[] idx, int io, float[] out, int oo) {
         expect(p, DType.F32);
+        boolean oneVector = p.rowSize() == FloatVector.SPECIES_PREFERRED.length();
         Parallel.parallelFor(p.batch() * p.perBatch(), Parallel.grainFor(4L * (p.rowSize() + 1)), (lane, from, to) -> {
             for (int j = from; j < to; j++) {
                 int b = j / p.perBatch(), v = idx[io + j];
                 p.check(v, j);
-                System.arraycopy(x, xo + (b * p.rows() + v) * p.rowSize(), out, oo + j * p.rowSize(), p.rowSize());
+                int src = xo + (b * p.rows() + v) * p.rowSize();
+                if (oneVector) {
+                    // A call of arraycopy costs more than copying one vector's row.
+                    FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, src).intoArray(out, oo + j * p.rowSize());
+                } else {
+                    System.arraycopy(x, src, out, oo + j * p.rowSize(), p.rowSize());
+                }
             }
         });
     }
@@ -122,17 +129,21 @@ public final class IndexKernels {
     public static void scatterAdd(Plan p, float[] x, int xo, int[] idx, int io, float[] upd, int uo, float[] out, int oo) {
         expect(p, DType.F32);
         checkAll(p, idx, io);
-        int batchSize = p.rows() * p.rowSize();
-        Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
-            if (p.scalarOperand()) {
-                Arrays.fill(out, oo + from * batchSize, oo + to * batchSize, x[xo]);
-            } else if (x != out || xo != oo) {
-                System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
-            }
-            for (int b = from; b < to; b++) {
+        RowBlocks rb = RowBlocks.of(p);
+        Parallel.parallelFor(rb.tasks(), rb.grain(), (lane, from, to) -> {
+            for (int t = from; t < to; t++) {
+                int b = rb.batchOf(t), v0 = rb.firstRow(t), v1 = rb.endRow(t), at = b * p.rows() * p.rowSize();
+                int lo = at + v0 * p.rowSize(), hi = at + v1 * p.rowSize();
+                if (p.scalarOperand()) {
+                    Arrays.fill(out, oo + lo, oo + hi, x[xo]);
+                } else if (x != out || xo != oo) {
+                    System.arraycopy(x, xo + lo, out, oo + lo, hi - lo);
+                }
                 for (int i = 0; i < p.perBatch(); i++) {
-                    int j = b * p.perBatch() + i;
-                    addRow(upd, uo + j * p.rowSize(), out, oo + (b * p.rows() + idx[io + j]) * p.rowSize(), p.rowSize());
+                    int j = b * p.perBatch() + i, v = idx[io + j];
+                    if (v >= v0 && v < v1) {
+                        addRow(upd, uo + j * p.rowSize(), out, oo + at + v * p.rowSize(), p.rowSize());
+                    }
                 }
             }
         });
@@ -141,17 +152,21 @@ public final class IndexKernels {
     public static void scatterAdd(Plan p, double[] x, int xo, int[] idx, int io, double[] upd, int uo, double[] out, int oo) {
         expect(p, DType.F64);
         checkAll(p, idx, io);
-        int batchSize = p.rows() * p.rowSize();
-        Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
-            if (p.scalarOperand()) {
-                Arrays.fill(out, oo + from * batchSize, oo + to * batchSize, x[xo]);
-            } else if (x != out || xo != oo) {
-                System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
-            }
-            for (int b = from; b < to; b++) {
+        RowBlocks rb = RowBlocks.of(p);
+        Parallel.parallelFor(rb.tasks(), rb.grain(), (lane, from, to) -> {
+            for (int t = from; t < to; t++) {
+                int b = rb.batchOf(t), v0 = rb.firstRow(t), v1 = rb.endRow(t), at = b * p.rows() * p.rowSize();
+                int lo = at + v0 * p.rowSize(), hi = at + v1 * p.rowSize();
+                if (p.scalarOperand()) {
+                    Arrays.fill(out, oo + lo, oo + hi, x[xo]);
+                } else if (x != out || xo != oo) {
+                    System.arraycopy(x, xo + lo, out, oo + lo, hi - lo);
+                }
                 for (int i = 0; i < p.perBatch(); i++) {
-                    int j = b * p.perBatch() + i;
-                    addRow(upd, uo + j * p.rowSize(), out, oo + (b * p.rows() + idx[io + j]) * p.rowSize(), p.rowSize());
+                    int j = b * p.perBatch() + i, v = idx[io + j];
+                    if (v >= v0 && v < v1) {
+                        addRow(upd, uo + j * p.rowSize(), out, oo + at + v * p.rowSize(), p.rowSize());
+                    }
                 }
             }
         });
@@ -160,20 +175,57 @@ public final class IndexKernels {
     public static void scatterAdd(Plan p, int[] x, int xo, int[] idx, int io, int[] upd, int uo, int[] out, int oo) {
         expect(p, DType.I32);
         checkAll(p, idx, io);
-        int batchSize = p.rows() * p.rowSize();
-        Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
-            if (p.scalarOperand()) {
-                Arrays.fill(out, oo + from * batchSize, oo + to * batchSize, x[xo]);
-            } else if (x != out || xo != oo) {
-                System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
-            }
-            for (int b = from; b < to; b++) {
+        RowBlocks rb = RowBlocks.of(p);
+        Parallel.parallelFor(rb.tasks(), rb.grain(), (lane, from, to) -> {
+            for (int t = from; t < to; t++) {
+                int b = rb.batchOf(t), v0 = rb.firstRow(t), v1 = rb.endRow(t), at = b * p.rows() * p.rowSize();
+                int lo = at + v0 * p.rowSize(), hi = at + v1 * p.rowSize();
+                if (p.scalarOperand()) {
+                    Arrays.fill(out, oo + lo, oo + hi, x[xo]);
+                } else if (x != out || xo != oo) {
+                    System.arraycopy(x, xo + lo, out, oo + lo, hi - lo);
+                }
                 for (int i = 0; i < p.perBatch(); i++) {
-                    int j = b * p.perBatch() + i;
-                    addRow(upd, uo + j * p.rowSize(), out, oo + (b * p.rows() + idx[io + j]) * p.rowSize(), p.rowSize());
+                    int j = b * p.perBatch() + i, v = idx[io + j];
+                    if (v >= v0 && v < v1) {
+                        addRow(upd, uo + j * p.rowSize(), out, oo + at + v * p.rowSize(), p.rowSize());
+                    }
                 }
             }
         });
+    }
+
+    /**
+     * The tasks of a scatter_add: each batch element's rows split into blocks when the batch alone
+     * has fewer elements than there are lanes (a summed embedding gradient is one batch element),
+     * and each block's updates added by whoever owns its rows, so no two lanes write one row and
+     * each row still sums its updates in index order. A block scans all of its batch element's
+     * indices, which costs little against the rows it adds.
+     */
+    private record RowBlocks(Plan p, int blocks, int grain) {
+        static RowBlocks of(Plan p) {
+            long work = 4L * (p.perBatch() + p.rows()) * p.rowSize();
+            if (p.batch() >= Parallel.threads() || work < 2 * Parallel.MIN_PARALLEL_WORK) {
+                return new RowBlocks(p, 1, Parallel.grainFor(work));
+            }
+            return new RowBlocks(p, Math.min(p.rows(), (Parallel.threads() + p.batch() - 1) / p.batch()), 1);
+        }
+
+        int tasks() {
+            return p.batch() * blocks;
+        }
+
+        int batchOf(int t) {
+            return t / blocks;
+        }
+
+        int firstRow(int t) {
+            return (int) ((long) p.rows() * (t % blocks) / blocks);
+        }
+
+        int endRow(int t) {
+            return (int) ((long) p.rows() * (t % blocks + 1) / blocks);
+        }
     }
 
     /**
@@ -209,6 +261,12 @@ public final class IndexKernels {
     }
 
     private static void addRow(float[] src, int s, float[] dst, int d, int n) {
+        if (n == FloatVector.SPECIES_PREFERRED.length()) {
+            // One vector a row (an embedding of 16 on AVX-512): the loop's bounds cost as much as the add.
+            FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, dst, d)
+                    .add(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, src, s)).intoArray(dst, d);
+            return;
+        }
         int j = 0;
         for (int bound = FloatVector.SPECIES_PREFERRED.loopBound(n); j < bound; j += FloatVector.SPECIES_PREFERRED.length()) {
             FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, dst, d + j)
