@@ -22,8 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>An index outside {@code [0, V)} throws a {@link KilnException} naming the operation, the
  * index, where it sits and the operand's shape. scatter_add adds in index order (so repeated
- * indices sum as the interpreter sums them) and runs in parallel across batch elements and, when
- * they are too few, across blocks of rows, so no two lanes write one row. scatter_add's output may be the operand's own buffer (the
+ * indices sum as the interpreter sums them) and runs in parallel only across batch elements,
+ * whose output rows never overlap. (Splitting one element's rows across lanes, each lane
+ * scanning all indices for its own rows, was measured slower on the 2-core machine: the
+ * in-range test mispredicts on every other index and costs more than the adds it saves.) scatter_add's output may be the operand's own buffer (the
  * backend's in-place reuse); partially overlapping buffers are not supported. With
  * {@link Plan#scalarOperand()} the operand is one element, which fills the output first (a
  * scatter into a broadcast, zeros above all, needs no broadcast kernel before it).
@@ -129,21 +131,17 @@ public final class IndexKernels {
     public static void scatterAdd(Plan p, float[] x, int xo, int[] idx, int io, float[] upd, int uo, float[] out, int oo) {
         expect(p, DType.F32);
         checkAll(p, idx, io);
-        RowBlocks rb = RowBlocks.of(p);
-        Parallel.parallelFor(rb.tasks(), rb.grain(), (lane, from, to) -> {
-            for (int t = from; t < to; t++) {
-                int b = rb.batchOf(t), v0 = rb.firstRow(t), v1 = rb.endRow(t), at = b * p.rows() * p.rowSize();
-                int lo = at + v0 * p.rowSize(), hi = at + v1 * p.rowSize();
-                if (p.scalarOperand()) {
-                    Arrays.fill(out, oo + lo, oo + hi, x[xo]);
-                } else if (x != out || xo != oo) {
-                    System.arraycopy(x, xo + lo, out, oo + lo, hi - lo);
-                }
+        int batchSize = p.rows() * p.rowSize();
+        Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
+            if (p.scalarOperand()) {
+                Arrays.fill(out, oo + from * batchSize, oo + to * batchSize, x[xo]);
+            } else if (x != out || xo != oo) {
+                System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
+            }
+            for (int b = from; b < to; b++) {
                 for (int i = 0; i < p.perBatch(); i++) {
-                    int j = b * p.perBatch() + i, v = idx[io + j];
-                    if (v >= v0 && v < v1) {
-                        addRow(upd, uo + j * p.rowSize(), out, oo + at + v * p.rowSize(), p.rowSize());
-                    }
+                    int j = b * p.perBatch() + i;
+                    addRow(upd, uo + j * p.rowSize(), out, oo + (b * p.rows() + idx[io + j]) * p.rowSize(), p.rowSize());
                 }
             }
         });
@@ -152,21 +150,17 @@ public final class IndexKernels {
     public static void scatterAdd(Plan p, double[] x, int xo, int[] idx, int io, double[] upd, int uo, double[] out, int oo) {
         expect(p, DType.F64);
         checkAll(p, idx, io);
-        RowBlocks rb = RowBlocks.of(p);
-        Parallel.parallelFor(rb.tasks(), rb.grain(), (lane, from, to) -> {
-            for (int t = from; t < to; t++) {
-                int b = rb.batchOf(t), v0 = rb.firstRow(t), v1 = rb.endRow(t), at = b * p.rows() * p.rowSize();
-                int lo = at + v0 * p.rowSize(), hi = at + v1 * p.rowSize();
-                if (p.scalarOperand()) {
-                    Arrays.fill(out, oo + lo, oo + hi, x[xo]);
-                } else if (x != out || xo != oo) {
-                    System.arraycopy(x, xo + lo, out, oo + lo, hi - lo);
-                }
+        int batchSize = p.rows() * p.rowSize();
+        Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
+            if (p.scalarOperand()) {
+                Arrays.fill(out, oo + from * batchSize, oo + to * batchSize, x[xo]);
+            } else if (x != out || xo != oo) {
+                System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
+            }
+            for (int b = from; b < to; b++) {
                 for (int i = 0; i < p.perBatch(); i++) {
-                    int j = b * p.perBatch() + i, v = idx[io + j];
-                    if (v >= v0 && v < v1) {
-                        addRow(upd, uo + j * p.rowSize(), out, oo + at + v * p.rowSize(), p.rowSize());
-                    }
+                    int j = b * p.perBatch() + i;
+                    addRow(upd, uo + j * p.rowSize(), out, oo + (b * p.rows() + idx[io + j]) * p.rowSize(), p.rowSize());
                 }
             }
         });
@@ -175,57 +169,20 @@ public final class IndexKernels {
     public static void scatterAdd(Plan p, int[] x, int xo, int[] idx, int io, int[] upd, int uo, int[] out, int oo) {
         expect(p, DType.I32);
         checkAll(p, idx, io);
-        RowBlocks rb = RowBlocks.of(p);
-        Parallel.parallelFor(rb.tasks(), rb.grain(), (lane, from, to) -> {
-            for (int t = from; t < to; t++) {
-                int b = rb.batchOf(t), v0 = rb.firstRow(t), v1 = rb.endRow(t), at = b * p.rows() * p.rowSize();
-                int lo = at + v0 * p.rowSize(), hi = at + v1 * p.rowSize();
-                if (p.scalarOperand()) {
-                    Arrays.fill(out, oo + lo, oo + hi, x[xo]);
-                } else if (x != out || xo != oo) {
-                    System.arraycopy(x, xo + lo, out, oo + lo, hi - lo);
-                }
+        int batchSize = p.rows() * p.rowSize();
+        Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
+            if (p.scalarOperand()) {
+                Arrays.fill(out, oo + from * batchSize, oo + to * batchSize, x[xo]);
+            } else if (x != out || xo != oo) {
+                System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
+            }
+            for (int b = from; b < to; b++) {
                 for (int i = 0; i < p.perBatch(); i++) {
-                    int j = b * p.perBatch() + i, v = idx[io + j];
-                    if (v >= v0 && v < v1) {
-                        addRow(upd, uo + j * p.rowSize(), out, oo + at + v * p.rowSize(), p.rowSize());
-                    }
+                    int j = b * p.perBatch() + i;
+                    addRow(upd, uo + j * p.rowSize(), out, oo + (b * p.rows() + idx[io + j]) * p.rowSize(), p.rowSize());
                 }
             }
         });
-    }
-
-    /**
-     * The tasks of a scatter_add: each batch element's rows split into blocks when the batch alone
-     * has fewer elements than there are lanes (a summed embedding gradient is one batch element),
-     * and each block's updates added by whoever owns its rows, so no two lanes write one row and
-     * each row still sums its updates in index order. A block scans all of its batch element's
-     * indices, which costs little against the rows it adds.
-     */
-    private record RowBlocks(Plan p, int blocks, int grain) {
-        static RowBlocks of(Plan p) {
-            long work = 4L * (p.perBatch() + p.rows()) * p.rowSize();
-            if (p.batch() >= Parallel.threads() || work < 2 * Parallel.MIN_PARALLEL_WORK) {
-                return new RowBlocks(p, 1, Parallel.grainFor(work));
-            }
-            return new RowBlocks(p, Math.min(p.rows(), (Parallel.threads() + p.batch() - 1) / p.batch()), 1);
-        }
-
-        int tasks() {
-            return p.batch() * blocks;
-        }
-
-        int batchOf(int t) {
-            return t / blocks;
-        }
-
-        int firstRow(int t) {
-            return (int) ((long) p.rows() * (t % blocks) / blocks);
-        }
-
-        int endRow(int t) {
-            return (int) ((long) p.rows() * (t % blocks + 1) / blocks);
-        }
     }
 
     /**

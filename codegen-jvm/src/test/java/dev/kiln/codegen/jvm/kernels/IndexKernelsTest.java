@@ -117,11 +117,11 @@ class IndexKernelsTest {
     }
 
     /**
-     * A batch smaller than the lanes splits each element's rows into blocks (one summed embedding
-     * gradient): rows at both ends and repeats must still sum every update, in index order.
+     * Large scatters of one or two batch elements with one-vector rows (a summed embedding
+     * gradient): rows at both ends and repeats sum every update in index order, bit for bit.
      */
     @Test
-    void scatterAddOfFewBatchElementsSplitsRowsAndMatchesDefinition() {
+    void largeScatterAddOfFewBatchElementsMatchesDefinitionExactly() {
         Random rnd = new Random(11);
         for (int batch : new int[] {1, 2}) {
             int rows = 2001, row = 16, n = 40000;
