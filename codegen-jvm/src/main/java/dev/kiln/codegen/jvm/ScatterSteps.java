@@ -44,6 +44,8 @@ import java.util.stream.IntStream;
  *       {@code ScatterClipping}) is not built at all: {@link ScatterNorms} computes the norms from
  *       the indices and updates at the scatter's place, into the first elements of the scatter's
  *       own (otherwise unused) buffer, and the reduction becomes a copy of them into its output.
+ *       Updates that are a broadcast scalar (the ones whose scatter counts tokens) are read as that
+ *       scalar, and their broadcast kernel dropped, when the scatter is its only reader.
  *       The result buffer is used because it is live exactly from the scatter to the reduction,
  *       whatever the buffer plan put in between.
  * </ul>
@@ -97,13 +99,19 @@ final class ScatterSteps {
             if (fill >= 0 && operandOnlyHere) {
                 replaced.put(fill, SKIP);
             }
-            replaced.put(at, normStep(plan, lib));
+            Var updates = (Var) scatter.input(2);
+            int updFill = fillKernel(fusion, updates);
+            BufferRef one = updFill < 0 || replaced.containsKey(updFill) || !onlyReader(fusion, updates, at) ? null
+                    : lasting(plan.program().buffer((Var) fusion.kernels().get(updFill).equations().getFirst().input(0)));
+            if (one != null) {
+                replaced.put(updFill, SKIP);
+            }
+            replaced.put(at, normStep(plan, lib, one));
             replaced.put(norms, copyStep(plan, fusion.kernels().get(norms), lib.result()));
             return;
         }
-        BufferRef scalarBuffer = scalar == null ? null : plan.program().buffer(scalar);
-        if (operandOnlyHere && scalarBuffer != null && (scalarBuffer.kind() == BufferRef.Kind.INPUT
-                || scalarBuffer.kind() == BufferRef.Kind.CONSTANT)) {
+        BufferRef scalarBuffer = scalar == null ? null : lasting(plan.program().buffer(scalar));
+        if (operandOnlyHere && scalarBuffer != null) {
             LoopStep epilogue = lib.epilogue() == null ? null : epilogues.apply(lib.epilogue());
             replaced.put(fill, SKIP);
             replaced.put(at, filledScatterStep(plan, lib, scalarBuffer, epilogue));
@@ -169,6 +177,11 @@ final class ScatterSteps {
         return fusion.kernels().stream().noneMatch(k -> k.index() != reader && k.inputs().contains(v));
     }
 
+    /** {@code b} if it lives for the whole run (a graph input or constant), else null. */
+    private static BufferRef lasting(BufferRef b) {
+        return b != null && (b.kind() == BufferRef.Kind.INPUT || b.kind() == BufferRef.Kind.CONSTANT) ? b : null;
+    }
+
     /** Whether {@code v} is a graph constant of zeros. */
     private static boolean isZero(Graph g, Var v) {
         for (Constant c : g.constants()) {
@@ -199,10 +212,12 @@ final class ScatterSteps {
                 epilogue);
     }
 
-    private static Step normStep(CompiledPlan plan, LibraryKernel lib) {
+    /** The norms step; {@code scalarUpdates}, if not null, holds the one value every update equals. */
+    private static Step normStep(CompiledPlan plan, LibraryKernel lib, BufferRef scalarUpdates) {
         List<BufferRef> ops = lib.operands();
-        LibraryCall call = LibraryCalls.scatterNorms(lib.equation());
-        return new LibraryStep(lib.name(), call, placements(plan.buffers(), ops.get(1), ops.get(2), lib.result()), null);
+        LibraryCall call = LibraryCalls.scatterNorms(lib.equation(), scalarUpdates != null);
+        BufferRef updates = scalarUpdates != null ? scalarUpdates : ops.get(2);
+        return new LibraryStep(lib.name(), call, placements(plan.buffers(), ops.get(1), updates, lib.result()), null);
     }
 
     /** Copies the norms the scatter's step left at the start of its result buffer into the reduction's output. */

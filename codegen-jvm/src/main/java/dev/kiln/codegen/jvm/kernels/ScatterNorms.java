@@ -33,12 +33,15 @@ public final class ScatterNorms {
         return Math.multiplyExact(Parallel.threads(), p.rows() * p.rowSize());
     }
 
-    /** Writes {@code out[oo + b]} for each batch element b; {@code scratch} holds {@link #scratchSize} elements. */
+    /**
+     * Writes {@code out[oo + b]} for each batch element b; {@code scratch} holds {@link #scratchSize}
+     * elements. With {@code scalarUpdates}, {@code upd[uo]} is the one value every update equals.
+     */
     public static void squaredNorms(IndexKernels.Plan p, int[] idx, int io, float[] upd, int uo, float[] out, int oo,
-                                    float[] scratch) {
+                                    float[] scratch, boolean scalarUpdates) {
         expect(p, DType.F32);
         IndexKernels.checkAll(p, idx, io);
-        int per = p.rows() * p.rowSize(), r = p.rowSize(), n = p.perBatch();
+        int per = p.rows() * p.rowSize(), r = p.rowSize(), n = p.perBatch(), us = scalarUpdates ? 0 : 1;
         boolean[] zeroed = new boolean[Parallel.threads()];
         Parallel.parallelFor(p.batch(), Parallel.grainFor(SCATTERED * n * r), (lane, from, to) -> {
             int h = lane * per;
@@ -49,13 +52,13 @@ public final class ScatterNorms {
             for (int b = from; b < to; b++) {
                 int j0 = io + b * n;
                 if (r == 1) {
-                    out[oo + b] = singles(idx, j0, upd, uo + b * n, n, scratch, h);
+                    out[oo + b] = singles(idx, j0, upd, uo + us * b * n, us, n, scratch, h);
                     continue;
                 }
                 for (int i = 0; i < n; i++) {
-                    int s = uo + (b * n + i) * r, d = h + idx[j0 + i] * r;
+                    int s = uo + us * (b * n + i) * r, d = h + idx[j0 + i] * r;
                     for (int k = 0; k < r; k++) {
-                        scratch[d + k] += upd[s + k];
+                        scratch[d + k] += upd[s + us * k];
                     }
                 }
                 float sum = 0f;
@@ -74,10 +77,10 @@ public final class ScatterNorms {
 
     /** As the f32 version, in f64. */
     public static void squaredNorms(IndexKernels.Plan p, int[] idx, int io, double[] upd, int uo, double[] out, int oo,
-                                    double[] scratch) {
+                                    double[] scratch, boolean scalarUpdates) {
         expect(p, DType.F64);
         IndexKernels.checkAll(p, idx, io);
-        int per = p.rows() * p.rowSize(), r = p.rowSize(), n = p.perBatch();
+        int per = p.rows() * p.rowSize(), r = p.rowSize(), n = p.perBatch(), us = scalarUpdates ? 0 : 1;
         boolean[] zeroed = new boolean[Parallel.threads()];
         Parallel.parallelFor(p.batch(), Parallel.grainFor(SCATTERED * n * r), (lane, from, to) -> {
             int h = lane * per;
@@ -88,13 +91,13 @@ public final class ScatterNorms {
             for (int b = from; b < to; b++) {
                 int j0 = io + b * n;
                 if (r == 1) {
-                    out[oo + b] = singles(idx, j0, upd, uo + b * n, n, scratch, h);
+                    out[oo + b] = singles(idx, j0, upd, uo + us * b * n, us, n, scratch, h);
                     continue;
                 }
                 for (int i = 0; i < n; i++) {
-                    int s = uo + (b * n + i) * r, d = h + idx[j0 + i] * r;
+                    int s = uo + us * (b * n + i) * r, d = h + idx[j0 + i] * r;
                     for (int k = 0; k < r; k++) {
-                        scratch[d + k] += upd[s + k];
+                        scratch[d + k] += upd[s + us * k];
                     }
                 }
                 double sum = 0d;
@@ -112,9 +115,9 @@ public final class ScatterNorms {
     }
 
     /** One example's norm when rows are single elements (the token counts of an embedding's clipping). */
-    private static float singles(int[] idx, int io, float[] upd, int uo, int n, float[] h, int ho) {
+    private static float singles(int[] idx, int io, float[] upd, int uo, int us, int n, float[] h, int ho) {
         for (int i = 0; i < n; i++) {
-            h[ho + idx[io + i]] += upd[uo + i];
+            h[ho + idx[io + i]] += upd[uo + us * i];
         }
         float sum = 0f;
         for (int i = 0; i < n; i++) {
@@ -126,9 +129,9 @@ public final class ScatterNorms {
         return sum;
     }
 
-    private static double singles(int[] idx, int io, double[] upd, int uo, int n, double[] h, int ho) {
+    private static double singles(int[] idx, int io, double[] upd, int uo, int us, int n, double[] h, int ho) {
         for (int i = 0; i < n; i++) {
-            h[ho + idx[io + i]] += upd[uo + i];
+            h[ho + idx[io + i]] += upd[uo + us * i];
         }
         double sum = 0d;
         for (int i = 0; i < n; i++) {

@@ -103,7 +103,7 @@ final class KernelCalls {
     }
 
     /** Per-example squared norms of a scatter into zeros: operands indices and updates, result at least batch elements. */
-    static LibraryCall scatterNorms(ScatterAdd p, List<TensorType> in) {
+    static LibraryCall scatterNorms(ScatterAdd p, List<TensorType> in, boolean scalarUpdates) {
         IndexKernels.Plan plan = IndexKernels.prepareScatterAdd(p, in.get(0), in.get(1), in.get(2));
         DType dt = in.get(0).dtype();
         return new LibraryCall() {
@@ -111,9 +111,9 @@ final class KernelCalls {
             public void run(Object[] a, int[] o, Object s) {
                 switch (dt) {
                     case F32 -> ScatterNorms.squaredNorms(plan, (int[]) a[0], o[0], (float[]) a[1], o[1], (float[]) a[2], o[2],
-                            (float[]) s);
+                            (float[]) s, scalarUpdates);
                     case F64 -> ScatterNorms.squaredNorms(plan, (int[]) a[0], o[0], (double[]) a[1], o[1], (double[]) a[2],
-                            o[2], (double[]) s);
+                            o[2], (double[]) s, scalarUpdates);
                     default -> throw new IllegalStateException("scatter norms of " + dt);
                 }
             }

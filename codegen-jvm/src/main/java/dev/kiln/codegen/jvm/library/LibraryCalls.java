@@ -50,10 +50,11 @@ public final class LibraryCalls {
 
     /**
      * The squared norm of each batch element of {@code eq}, a scatter_add into zeros, without the
-     * scatter: operands the indices and the updates, result the first batch elements of an array.
+     * scatter: operands the indices and the updates (with {@code scalarUpdates}, the one element
+     * every update equals), result the first batch elements of an array.
      */
-    public static LibraryCall scatterNorms(Equation eq) {
+    public static LibraryCall scatterNorms(Equation eq, boolean scalarUpdates) {
         List<TensorType> in = eq.inputs().stream().map(Atom::type).toList();
-        return KernelCalls.scatterNorms((ScatterAdd) eq.primitive(), in);
+        return KernelCalls.scatterNorms((ScatterAdd) eq.primitive(), in, scalarUpdates);
     }
 }

@@ -240,7 +240,7 @@ public final class KernelBenchmark {
         IndexKernels.Plan c = IndexKernels.prepareScatterAdd(new ScatterAdd(1), counts, tokens, f32(128, 256));
         float[] ones = new float[tokens.numel()], norms = new float[128], scratch = new float[ScatterNorms.scratchSize(c)];
         java.util.Arrays.fill(ones, 1f);
-        double nBest = time(() -> ScatterNorms.squaredNorms(c, idx, 0, ones, 0, norms, 0, scratch), 4.0 * ones.length);
+        double nBest = time(() -> ScatterNorms.squaredNorms(c, idx, 0, ones, 0, norms, 0, scratch, false), 4.0 * ones.length);
         System.out.printf(Locale.ROOT, "idx  %-52s %s: %6.1f GB/s %8.3f ms%n", "per-example token-count norms",
                 counts, nBest, 4.0 * ones.length / nBest / 1e6);
     }

@@ -59,10 +59,19 @@ class ScatterNormsTest {
         float[] updAt = concat(new float[] {9f}, upd), out = new float[p.batch() + 2];
         float[] scratch = KernelBenchmark.randomArray(ScatterNorms.scratchSize(p), rnd);
         for (int rep = 0; rep < 2; rep++) {
-            ScatterNorms.squaredNorms(p, idxAt, 2, updAt, 1, out, 2, scratch);
+            ScatterNorms.squaredNorms(p, idxAt, 2, updAt, 1, out, 2, scratch, false);
             for (int b = 0; b < p.batch(); b++) {
                 assertEquals(expect[b], out[2 + b], 1e-5 * Math.max(1, expect[b]), "example " + b + " of " + c);
             }
+        }
+
+        float u = upd.length > 0 ? upd[0] : 0f;
+        float[] same = new float[upd.length], fromScalar = new float[p.batch()];
+        Arrays.fill(same, u);
+        double[] expectSame = denseNorms(p, idx, same);
+        ScatterNorms.squaredNorms(p, idx, 0, new float[] {u}, 0, fromScalar, 0, scratch, true);
+        for (int b = 0; b < p.batch(); b++) {
+            assertEquals(expectSame[b], fromScalar[b], 1e-4 * Math.max(1, expectSame[b]), "scalar updates, example " + b);
         }
 
         double[] outD = new double[p.batch()], updD = new double[upd.length];
@@ -73,7 +82,7 @@ class ScatterNormsTest {
                 c.indices(), updates.withDType(DType.F64));
         double[] scratchD = new double[ScatterNorms.scratchSize(pd)];
         Arrays.fill(scratchD, 3.5);
-        ScatterNorms.squaredNorms(pd, idx, 0, updD, 0, outD, 0, scratchD);
+        ScatterNorms.squaredNorms(pd, idx, 0, updD, 0, outD, 0, scratchD, false);
         for (int b = 0; b < p.batch(); b++) {
             assertEquals(expect[b], outD[b], 1e-12 * Math.max(1, expect[b]), "f64 example " + b + " of " + c);
         }
@@ -88,7 +97,10 @@ class ScatterNormsTest {
         int[] idx = indices(new Random(5), batch * tokens, vocab);
         float[] ones = new float[batch * tokens], out = new float[batch];
         Arrays.fill(ones, 1f);
-        ScatterNorms.squaredNorms(p, idx, 0, ones, 0, out, 0, new float[ScatterNorms.scratchSize(p)]);
+        ScatterNorms.squaredNorms(p, idx, 0, ones, 0, out, 0, new float[ScatterNorms.scratchSize(p)], false);
+        float[] fromScalar = new float[batch];
+        ScatterNorms.squaredNorms(p, idx, 0, new float[] {0f, 1f}, 1, fromScalar, 0, new float[ScatterNorms.scratchSize(p)], true);
+        assertArrayEquals(out, fromScalar);
         for (int b = 0; b < batch; b++) {
             int[] count = new int[vocab];
             for (int i = 0; i < tokens; i++) {
@@ -108,7 +120,8 @@ class ScatterNormsTest {
         KilnException scatter = assertThrows(KilnException.class,
                 () -> IndexKernels.scatterAdd(p, new float[10], 0, idx, 0, new float[40], 0, new float[10], 0));
         KilnException norms = assertThrows(KilnException.class,
-                () -> ScatterNorms.squaredNorms(p, idx, 0, new float[40], 0, new float[2], 0, new float[ScatterNorms.scratchSize(p)]));
+                () -> ScatterNorms.squaredNorms(p, idx, 0, new float[40], 0, new float[2], 0, new float[ScatterNorms.scratchSize(p)],
+                        false));
         assertEquals(scatter.getMessage(), norms.getMessage());
         assertEquals("scatter_add", norms.operation());
         assertEquals(true, norms.getMessage().contains("index 5 at indices position [1, 3]"), norms.getMessage());
