@@ -94,7 +94,7 @@ final class ScatterSteps {
         }
         Var scalar = fill < 0 ? null : (Var) fusion.kernels().get(fill).equations().getFirst().input(0);
         boolean operandOnlyHere = onlyReader(fusion, operand, at);
-        int norms = lib.epilogue() == null ? normKernel(fusion, scatter, at) : -1;
+        int norms = lib.epilogue() == null && ScatterNorms.fits(plan(scatter)) ? normKernel(fusion, scatter, at) : -1;
         if (norms >= 0 && isZero(fusion.graph(), scalar != null ? scalar : operand)) {
             if (fill >= 0 && operandOnlyHere) {
                 replaced.put(fill, SKIP);
@@ -175,6 +175,11 @@ final class ScatterSteps {
             return false;
         }
         return fusion.kernels().stream().noneMatch(k -> k.index() != reader && k.inputs().contains(v));
+    }
+
+    private static IndexKernels.Plan plan(Equation scatter) {
+        return IndexKernels.prepareScatterAdd((ScatterAdd) scatter.primitive(), scatter.input(0).type(),
+                scatter.input(1).type(), scatter.input(2).type());
     }
 
     /** {@code b} if it lives for the whole run (a graph input or constant), else null. */

@@ -28,6 +28,11 @@ public final class ScatterNorms {
     private ScatterNorms() {
     }
 
+    /** Whether the scratch of {@link #scratchSize} fits an array (a lane's row is the size of one dense example). */
+    public static boolean fits(IndexKernels.Plan p) {
+        return (long) Parallel.threads() * p.rows() * p.rowSize() <= Integer.MAX_VALUE - 16;
+    }
+
     /** Scratch elements one call needs: a {@code V*R} row per lane. */
     public static int scratchSize(IndexKernels.Plan p) {
         return Math.multiplyExact(Parallel.threads(), p.rows() * p.rowSize());
