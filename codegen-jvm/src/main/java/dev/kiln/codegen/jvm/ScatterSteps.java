@@ -51,8 +51,8 @@ import java.util.stream.IntStream;
  * </ul>
  *
  * Only scalars that are graph inputs or constants are read in place of a broadcast (those live
- * for the whole run); the zeros of the norms must be a constant, broadcast or not. Kernels not named here run as
- * planned.
+ * for the whole run); the zeros of the norms must be a constant, broadcast or not. Kernels not
+ * named here run as planned.
  */
 final class ScatterSteps {
     private static final Step SKIP = null;
@@ -94,7 +94,7 @@ final class ScatterSteps {
         }
         Var scalar = fill < 0 ? null : (Var) fusion.kernels().get(fill).equations().getFirst().input(0);
         boolean operandOnlyHere = onlyReader(fusion, operand, at);
-        int norms = lib.epilogue() == null && ScatterNorms.fits(plan(scatter)) ? normKernel(fusion, scatter, at) : -1;
+        int norms = lib.epilogue() == null && ScatterNorms.fits(indexPlan(scatter)) ? normKernel(fusion, scatter, at) : -1;
         if (norms >= 0 && isZero(fusion.graph(), scalar != null ? scalar : operand)) {
             if (fill >= 0 && operandOnlyHere) {
                 replaced.put(fill, SKIP);
@@ -177,7 +177,7 @@ final class ScatterSteps {
         return fusion.kernels().stream().noneMatch(k -> k.index() != reader && k.inputs().contains(v));
     }
 
-    private static IndexKernels.Plan plan(Equation scatter) {
+    private static IndexKernels.Plan indexPlan(Equation scatter) {
         return IndexKernels.prepareScatterAdd((ScatterAdd) scatter.primitive(), scatter.input(0).type(),
                 scatter.input(1).type(), scatter.input(2).type());
     }
