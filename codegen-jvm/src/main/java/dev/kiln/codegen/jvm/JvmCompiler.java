@@ -59,8 +59,10 @@ public final class JvmCompiler {
         dump.writePlan(plan, options.label());
         List<Step> steps = plan.times().time("codegen", () -> {
             List<Step> out = new ArrayList<>();
-            for (Kernel k : plan.program().kernels()) {
-                Step s = step(k, plan.buffers(), dump);
+            ScatterSteps scatters = ScatterSteps.of(plan, l -> loopStep(l, plan.buffers(), dump));
+            List<Kernel> kernels = plan.program().kernels();
+            for (int i = 0; i < kernels.size(); i++) {
+                Step s = scatters.replaces(i) ? scatters.step(i) : step(kernels.get(i), plan.buffers(), dump);
                 if (s != null) {
                     out.add(s);
                 }

@@ -11,6 +11,8 @@ import java.util.List;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code gather} and {@code scatter_add} with leading batch dims: with operand
@@ -21,16 +23,30 @@ import jdk.incubator.vector.IntVector;
  * <p>An index outside {@code [0, V)} throws a {@link KilnException} naming the operation, the
  * index, where it sits and the operand's shape. scatter_add adds in index order (so repeated
  * indices sum as the interpreter sums them) and runs in parallel only across batch elements,
- * whose output rows never overlap. scatter_add's output may be the operand's own buffer (the
- * backend's in-place reuse); partially overlapping buffers are not supported.
+ * whose output rows never overlap. (Splitting one element's rows across lanes, each lane
+ * scanning all indices for its own rows, was measured slower on the 2-core machine: the
+ * in-range test mispredicts on every other index and costs more than the adds it saves.) scatter_add's output may be the operand's own buffer (the
+ * backend's in-place reuse); partially overlapping buffers are not supported. With
+ * {@link Plan#scalarOperand()} the operand is one element, which fills the output first (a
+ * scatter into a broadcast, zeros above all, needs no broadcast kernel before it).
  */
 public final class IndexKernels {
     private IndexKernels() {
     }
 
-    /** The flattened sizes of one gather or scatter_add. */
+    /**
+     * The flattened sizes of one gather or scatter_add.
+     *
+     * @param scalarOperand scatter_add's operand array holds one element, to be broadcast: every
+     *                      element of the operand (of type {@code operand}) equals it
+     */
     public record Plan(String op, TensorType operand, TensorType indices, TensorType out, int batch, int rows, int perBatch,
-                       int rowSize) {
+                       int rowSize, boolean scalarOperand) {
+        /** This scatter_add with its operand passed as the one element all its elements equal. */
+        public Plan withScalarOperand() {
+            return new Plan(op, operand, indices, out, batch, rows, perBatch, rowSize, true);
+        }
+
         /** Index {@code v} read at flat index position {@code at}: checked against {@code [0, rows)}. */
         void check(int v, int at) {
             if (v < 0 || v >= rows) {
@@ -65,18 +81,25 @@ public final class IndexKernels {
         for (int d = nb + 1; d < operand.rank(); d++) {
             rowSize *= operand.dim(d);
         }
-        return new Plan(op, operand, indices, out, batch, operand.dim(nb), perBatch, rowSize);
+        return new Plan(op, operand, indices, out, batch, operand.dim(nb), perBatch, rowSize, false);
     }
 
     // ---- gather ----
 
     public static void gather(Plan p, float[] x, int xo, int[] idx, int io, float[] out, int oo) {
         expect(p, DType.F32);
+        boolean oneVector = p.rowSize() == FloatVector.SPECIES_PREFERRED.length();
         Parallel.parallelFor(p.batch() * p.perBatch(), Parallel.grainFor(4L * (p.rowSize() + 1)), (lane, from, to) -> {
             for (int j = from; j < to; j++) {
                 int b = j / p.perBatch(), v = idx[io + j];
                 p.check(v, j);
-                System.arraycopy(x, xo + (b * p.rows() + v) * p.rowSize(), out, oo + j * p.rowSize(), p.rowSize());
+                int src = xo + (b * p.rows() + v) * p.rowSize();
+                if (oneVector) {
+                    // A call of arraycopy costs more than copying one vector's row.
+                    FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, src).intoArray(out, oo + j * p.rowSize());
+                } else {
+                    System.arraycopy(x, src, out, oo + j * p.rowSize(), p.rowSize());
+                }
             }
         });
     }
@@ -110,7 +133,9 @@ public final class IndexKernels {
         checkAll(p, idx, io);
         int batchSize = p.rows() * p.rowSize();
         Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
-            if (x != out || xo != oo) {
+            if (p.scalarOperand()) {
+                Arrays.fill(out, oo + from * batchSize, oo + to * batchSize, x[xo]);
+            } else if (x != out || xo != oo) {
                 System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
             }
             for (int b = from; b < to; b++) {
@@ -127,7 +152,9 @@ public final class IndexKernels {
         checkAll(p, idx, io);
         int batchSize = p.rows() * p.rowSize();
         Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
-            if (x != out || xo != oo) {
+            if (p.scalarOperand()) {
+                Arrays.fill(out, oo + from * batchSize, oo + to * batchSize, x[xo]);
+            } else if (x != out || xo != oo) {
                 System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
             }
             for (int b = from; b < to; b++) {
@@ -144,7 +171,9 @@ public final class IndexKernels {
         checkAll(p, idx, io);
         int batchSize = p.rows() * p.rowSize();
         Parallel.parallelFor(p.batch(), Parallel.grainFor(4L * (p.perBatch() + p.rows()) * p.rowSize()), (lane, from, to) -> {
-            if (x != out || xo != oo) {
+            if (p.scalarOperand()) {
+                Arrays.fill(out, oo + from * batchSize, oo + to * batchSize, x[xo]);
+            } else if (x != out || xo != oo) {
                 System.arraycopy(x, xo + from * batchSize, out, oo + from * batchSize, (to - from) * batchSize);
             }
             for (int b = from; b < to; b++) {
@@ -156,11 +185,29 @@ public final class IndexKernels {
         });
     }
 
-    /** Checks every index before anything is written, so a bad index leaves the output untouched. */
-    private static void checkAll(Plan p, int[] idx, int io) {
-        int n = p.batch() * p.perBatch();
-        for (int j = 0; j < n; j++) {
-            p.check(idx[io + j], j);
+    /**
+     * Checks every index before anything is written, so a bad index leaves the output untouched:
+     * their minimum and maximum on vectors, then, only if one is out of range, a scan for the
+     * first bad one (the one the error names, as the interpreter names it).
+     */
+    static void checkAll(Plan p, int[] idx, int io) {
+        int n = p.batch() * p.perBatch(), j = 0;
+        VectorSpecies<Integer> s = IntVector.SPECIES_PREFERRED;
+        IntVector lo = IntVector.broadcast(s, 0), hi = IntVector.broadcast(s, p.rows() - 1);
+        for (int bound = s.loopBound(n); j < bound; j += s.length()) {
+            IntVector v = IntVector.fromArray(s, idx, io + j);
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        int min = lo.reduceLanes(VectorOperators.MIN), max = hi.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            min = Math.min(min, idx[io + j]);
+            max = Math.max(max, idx[io + j]);
+        }
+        if (min < 0 || max >= p.rows()) {
+            for (int k = 0; k < n; k++) {
+                p.check(idx[io + k], k);
+            }
         }
     }
 
@@ -171,6 +218,12 @@ public final class IndexKernels {
     }
 
     private static void addRow(float[] src, int s, float[] dst, int d, int n) {
+        if (n == FloatVector.SPECIES_PREFERRED.length()) {
+            // One vector a row (an embedding of 16 on AVX-512): the loop's bounds cost as much as the add.
+            FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, dst, d)
+                    .add(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, src, s)).intoArray(dst, d);
+            return;
+        }
         int j = 0;
         for (int bound = FloatVector.SPECIES_PREFERRED.loopBound(n); j < bound; j += FloatVector.SPECIES_PREFERRED.length()) {
             FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, dst, d + j)

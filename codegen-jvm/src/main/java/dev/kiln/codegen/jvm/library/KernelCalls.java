@@ -4,6 +4,7 @@ import dev.kiln.codegen.jvm.kernels.ConvKernel;
 import dev.kiln.codegen.jvm.kernels.DotGeneralKernel;
 import dev.kiln.codegen.jvm.kernels.IndexKernels;
 import dev.kiln.codegen.jvm.kernels.ReduceWindowKernel;
+import dev.kiln.codegen.jvm.kernels.ScatterNorms;
 import dev.kiln.codegen.jvm.kernels.SelectAndScatterAddKernel;
 import dev.kiln.ir.DType;
 import dev.kiln.ir.TensorType;
@@ -101,9 +102,40 @@ final class KernelCalls {
         };
     }
 
-    static LibraryCall scatterAdd(ScatterAdd p, List<TensorType> in) {
+    /** Per-example squared norms of a scatter into zeros: operands indices and updates, result at least batch elements. */
+    static LibraryCall scatterNorms(ScatterAdd p, List<TensorType> in, boolean scalarUpdates) {
         IndexKernels.Plan plan = IndexKernels.prepareScatterAdd(p, in.get(0), in.get(1), in.get(2));
-        return switch (in.get(0).dtype()) {
+        DType dt = in.get(0).dtype();
+        return new LibraryCall() {
+            @Override
+            public void run(Object[] a, int[] o, Object s) {
+                switch (dt) {
+                    case F32 -> ScatterNorms.squaredNorms(plan, (int[]) a[0], o[0], (float[]) a[1], o[1], (float[]) a[2], o[2],
+                            (float[]) s, scalarUpdates);
+                    case F64 -> ScatterNorms.squaredNorms(plan, (int[]) a[0], o[0], (double[]) a[1], o[1], (double[]) a[2],
+                            o[2], (double[]) s, scalarUpdates);
+                    default -> throw new IllegalStateException("scatter norms of " + dt);
+                }
+            }
+
+            @Override
+            public int scratchSize() {
+                return ScatterNorms.scratchSize(plan);
+            }
+
+            @Override
+            public DType scratchType() {
+                return dt;
+            }
+        };
+    }
+
+    static LibraryCall scatterAdd(ScatterAdd p, List<TensorType> in) {
+        return scatterAdd(IndexKernels.prepareScatterAdd(p, in.get(0), in.get(1), in.get(2)));
+    }
+
+    static LibraryCall scatterAdd(IndexKernels.Plan plan) {
+        return switch (plan.operand().dtype()) {
             case F32 -> (a, o, s) -> IndexKernels.scatterAdd(plan, (float[]) a[0], o[0], (int[]) a[1], o[1],
                     (float[]) a[2], o[2], (float[]) a[3], o[3]);
             case F64 -> (a, o, s) -> IndexKernels.scatterAdd(plan, (double[]) a[0], o[0], (int[]) a[1], o[1],

@@ -1,5 +1,6 @@
 package dev.kiln.codegen.jvm.library;
 
+import dev.kiln.codegen.jvm.kernels.IndexKernels;
 import dev.kiln.ir.Atom;
 import dev.kiln.ir.Equation;
 import dev.kiln.ir.TensorType;
@@ -38,5 +39,22 @@ public final class LibraryCalls {
             case Concatenate c -> new ConcatCall(c.dimension(), in, eq.out().type());
             default -> throw new IllegalStateException(eq.primitive().name() + " is not a library primitive");
         };
+    }
+
+    /** {@code eq}, a scatter_add, with its operand passed as the one element every element of it equals. */
+    public static LibraryCall scatterAddFromScalar(Equation eq) {
+        List<TensorType> in = eq.inputs().stream().map(Atom::type).toList();
+        ScatterAdd p = (ScatterAdd) eq.primitive();
+        return KernelCalls.scatterAdd(IndexKernels.prepareScatterAdd(p, in.get(0), in.get(1), in.get(2)).withScalarOperand());
+    }
+
+    /**
+     * The squared norm of each batch element of {@code eq}, a scatter_add into zeros, without the
+     * scatter: operands the indices and the updates (with {@code scalarUpdates}, the one element
+     * every update equals), result the first batch elements of an array.
+     */
+    public static LibraryCall scatterNorms(Equation eq, boolean scalarUpdates) {
+        List<TensorType> in = eq.inputs().stream().map(Atom::type).toList();
+        return KernelCalls.scatterNorms((ScatterAdd) eq.primitive(), in, scalarUpdates);
     }
 }

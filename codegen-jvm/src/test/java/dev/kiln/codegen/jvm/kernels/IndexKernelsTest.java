@@ -116,6 +116,37 @@ class IndexKernelsTest {
         assertArrayEquals(toDouble(sumI), sumD);
     }
 
+    /**
+     * Large scatters of one or two batch elements with one-vector rows (a summed embedding
+     * gradient): rows at both ends and repeats sum every update in index order, bit for bit.
+     */
+    @Test
+    void largeScatterAddOfFewBatchElementsMatchesDefinitionExactly() {
+        Random rnd = new Random(11);
+        for (int batch : new int[] {1, 2}) {
+            int rows = 2001, row = 16, n = 40000;
+            TensorType operand = batch == 1 ? TensorType.of(DType.F32, rows, row) : TensorType.of(DType.F32, batch, rows, row);
+            TensorType indices = batch == 1 ? TensorType.of(DType.I32, n) : TensorType.of(DType.I32, batch, n);
+            int nb = batch == 1 ? 0 : 1;
+            int[] idx = ScatterNormsTest.indices(rnd, batch * n, rows);
+            float[] x = KernelBenchmark.randomArray(operand.numel(), rnd), upd = KernelBenchmark.randomArray(batch * n * row, rnd);
+            float[] expect = x.clone();
+            for (int j = 0; j < idx.length; j++) {
+                for (int e = 0; e < row; e++) {
+                    expect[((j / n) * rows + idx[j]) * row + e] += upd[j * row + e];
+                }
+            }
+            TensorType updates = TensorType.of(DType.F32, batch * n, row);
+            IndexKernels.Plan p = IndexKernels.prepareScatterAdd(new ScatterAdd(nb), operand, indices,
+                    batch == 1 ? updates : TensorType.of(DType.F32, batch, n, row));
+            float[] out = new float[x.length];
+            IndexKernels.scatterAdd(p, x, 0, idx, 0, upd, 0, out, 0);
+            assertArrayEquals(expect, out, "batch " + batch);
+            IndexKernels.scatterAdd(p, x, 0, idx, 0, upd, 0, x, 0);
+            assertArrayEquals(expect, x, "in place, batch " + batch);
+        }
+    }
+
     static double[] toDouble(int[] x) {
         return java.util.Arrays.stream(x).asDoubleStream().toArray();
     }

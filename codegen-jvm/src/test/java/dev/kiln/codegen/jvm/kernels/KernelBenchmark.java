@@ -83,6 +83,9 @@ public final class KernelBenchmark {
             selectAndScatter("MNIST MaxPool(2, stride 1) gradient", f32(128, 16, 14, 14), 1);
             embedding();
         }
+        if (what.equals("embedding")) {
+            embedding();
+        }
         if (what.equals("f64") || what.equals("all")) {
             System.out.println("-- f64 paths (correctness first)");
             f64Conv(conv2d(1, 1, 1, 1, 1, 1), TensorType.of(DType.F64, 16, 32, 32, 32), TensorType.of(DType.F64, 32, 32, 3, 3));
@@ -227,6 +230,19 @@ public final class KernelBenchmark {
         double sBest = time(() -> IndexKernels.scatterAdd(s, zeros, 0, idx, 0, out, 0, grad, 0), sBytes);
         System.out.printf(Locale.ROOT, "idx  %-52s %s: %6.1f GB/s %8.3f ms%n", "per-example embedding gradient",
                 perExample, sBest, sBytes / sBest / 1e6);
+        IndexKernels.Plan sum = IndexKernels.prepareScatterAdd(new ScatterAdd(0), table, tokens, g.out());
+        float[] tableGrad = new float[table.numel()];
+        double sumBest = time(() -> IndexKernels.scatterAdd(sum.withScalarOperand(), new float[1], 0, idx, 0, out, 0,
+                tableGrad, 0), bytes);
+        System.out.printf(Locale.ROOT, "idx  %-52s %s: %6.1f GB/s %8.3f ms%n", "summed embedding gradient (from zero)",
+                table, sumBest, bytes / sumBest / 1e6);
+        TensorType counts = f32(128, 10004);
+        IndexKernels.Plan c = IndexKernels.prepareScatterAdd(new ScatterAdd(1), counts, tokens, f32(128, 256));
+        float[] ones = new float[tokens.numel()], norms = new float[128], scratch = new float[ScatterNorms.scratchSize(c)];
+        java.util.Arrays.fill(ones, 1f);
+        double nBest = time(() -> ScatterNorms.squaredNorms(c, idx, 0, ones, 0, norms, 0, scratch, false), 4.0 * ones.length);
+        System.out.printf(Locale.ROOT, "idx  %-52s %s: %6.1f GB/s %8.3f ms%n", "per-example token-count norms",
+                counts, nBest, 4.0 * ones.length / nBest / 1e6);
     }
 
     static void f64Conv(ConvGeneralDilated p, TensorType lhs, TensorType rhs) {
