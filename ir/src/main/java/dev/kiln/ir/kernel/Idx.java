@@ -249,8 +249,11 @@ public record Idx(Map<Atom, Integer> terms, int constant) {
         return true;
     }
 
-    /** This with loop variable {@code v} replaced by {@code by}, re-simplified. */
+    /** This with loop variable {@code v} replaced by {@code by}, re-simplified (this itself if it does not use {@code v}). */
     public Idx substitute(LoopVar v, Idx by) {
+        if (!uses(v)) {
+            return this;
+        }
         Idx out = constant(constant);
         for (Map.Entry<Atom, Integer> e : terms.entrySet()) {
             Idx term = switch (e.getKey()) {

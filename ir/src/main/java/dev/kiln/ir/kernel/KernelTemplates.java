@@ -8,6 +8,7 @@ import dev.kiln.ir.Var;
 import dev.kiln.ir.fusion.FusedKernel;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ final class KernelTemplates {
     }
 
     private final Map<List<Object>, Template> byKey = new HashMap<>();
+    /** Each renamed loop kernel (epilogues included), by identity, to the loop kernel it renames. */
+    private final Map<LoopKernel, LoopKernel> renamedFrom = new IdentityHashMap<>();
 
     /**
      * The structure of {@code k}: kind, shape, each equation's primitive and inputs (a literal, an
@@ -148,11 +151,12 @@ final class KernelTemplates {
             }
             all.addAll(lib.scratch());
         }
-        if (touches(kernel).stream().allMatch(all::contains)) {
+        if (new HashSet<>(all).containsAll(touches(kernel))) {
             byKey.put(key, new Template(kernel, List.copyOf(all)));
         }
     }
 
+    /** Every buffer {@code k} touches: a loop kernel's reads and writes are those of its body. */
     private static List<BufferRef> touches(Kernel k) {
         List<BufferRef> all = new ArrayList<>();
         switch (k) {
@@ -174,13 +178,14 @@ final class KernelTemplates {
         all.addAll(l.reads());
         all.addAll(l.writes());
         all.addAll(l.scratch());
-        KernelWalk.mapBuffers(l.body(), b -> {
-            all.add(b);
-            return b;
-        });
     }
 
-    private static Kernel renamed(Kernel k, Map<BufferRef, BufferRef> m, String name, Equation root) {
+    /** Each loop kernel {@link #lookup} returned (or the epilogue of one), by identity, to the template's it renames. */
+    Map<LoopKernel, LoopKernel> renamedFrom() {
+        return java.util.Collections.unmodifiableMap(renamedFrom);
+    }
+
+    private Kernel renamed(Kernel k, Map<BufferRef, BufferRef> m, String name, Equation root) {
         return switch (k) {
             case LoopKernel l -> renamed(l, m, name);
             case LibraryKernel lib -> new LibraryKernel(name, root, map(lib.operands(), m), map(lib.result(), m),
@@ -189,13 +194,15 @@ final class KernelTemplates {
         };
     }
 
-    private static LoopKernel renamed(LoopKernel l, Map<BufferRef, BufferRef> m, String name) {
+    private LoopKernel renamed(LoopKernel l, Map<BufferRef, BufferRef> m, String name) {
         List<LoopKernel.InPlace> inPlace = new ArrayList<>(l.inPlace().size());
         for (LoopKernel.InPlace p : l.inPlace()) {
             inPlace.add(new LoopKernel.InPlace(map(p.read(), m), map(p.written(), m)));
         }
-        return new LoopKernel(name, map(l.reads(), m), map(l.writes(), m), map(l.scratch(), m),
+        LoopKernel out = new LoopKernel(name, map(l.reads(), m), map(l.writes(), m), map(l.scratch(), m),
                 KernelWalk.mapBuffers(l.body(), b -> map(b, m)), inPlace);
+        renamedFrom.put(out, l);
+        return out;
     }
 
     private static List<BufferRef> map(List<BufferRef> bs, Map<BufferRef, BufferRef> m) {

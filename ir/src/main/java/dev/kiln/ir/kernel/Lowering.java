@@ -65,7 +65,8 @@ public final class Lowering {
         for (FusedKernel k : plan.kernels()) {
             kernels.add(lower(k));
         }
-        return new KernelProgram(plan, kernels, buffers, bufferOf, inputs, constants, g.outputs());
+        return new KernelProgram(plan, kernels, buffers, bufferOf, inputs, constants, g.outputs(),
+                templates == null ? Map.of() : templates.renamedFrom());
     }
 
     private BufferRef bufferFor(Var v, BufferRef.Kind kind) {
