@@ -120,10 +120,6 @@ final class KernelTemplates {
         if (t == null || t.slots().size() < slots.size() || t.slots().size() > slots.size() + 1) {
             return null;
         }
-        slots = new ArrayList<>(slots);
-        if (t.slots().size() > slots.size()) {
-            slots.add(scratch.apply(t.slots().getLast().type()));
-        }
         Map<BufferRef, BufferRef> renaming = new HashMap<>(), back = new HashMap<>();
         for (int i = 0; i < slots.size(); i++) {
             BufferRef from = t.slots().get(i), to = slots.get(i);
@@ -131,6 +127,11 @@ final class KernelTemplates {
             if ((was != null && !was.equals(to)) || (wasBack != null && !wasBack.equals(from))) {
                 return null; // the two kernels' buffers coincide differently: lower afresh
             }
+        }
+        if (t.slots().size() > slots.size()) {
+            // Made only once the kernel is known to be shared, so no unused scratch buffer is left behind.
+            BufferRef own = t.slots().getLast();
+            renaming.put(own, scratch.apply(own.type()));
         }
         return renamed(t.kernel(), renaming, name, root);
     }

@@ -25,6 +25,7 @@ import dev.kiln.ir.gen.RandomPrograms;
 import dev.kiln.ir.interp.Interpreter;
 import dev.kiln.ir.prim.Binary;
 import dev.kiln.ir.prim.BinaryOp;
+import dev.kiln.ir.prim.Convert;
 import dev.kiln.ir.prim.DotGeneral;
 import dev.kiln.ir.prim.Primitive;
 import dev.kiln.ir.prim.ReduceSum;
@@ -72,6 +73,41 @@ class KernelTemplatesTest {
         return b.build(outs);
     }
 
+    /**
+     * Products read only by an epilogue whose output has another dtype ({@code f64(exp(x_t w))}): each
+     * library kernel keeps its result in scratch memory, which a shared copy must get afresh.
+     */
+    private static Graph productsInScratch() {
+        GraphBuilder b = new GraphBuilder();
+        Var w = b.addInput(TensorType.of(DType.F32, H, H));
+        List<Var> outs = new ArrayList<>();
+        for (int t = 0; t < T; t++) {
+            Var x = b.addInput(TensorType.of(DType.F32, 2, H));
+            outs.add(eq(b, new Convert(DType.F64), eq(b, new Unary(UnaryOp.EXP), eq(b, DotGeneral.matmul(), x, w))));
+        }
+        return b.build(outs);
+    }
+
+    @Test
+    void sharedLibraryKernelsGetScratchOfTheirOwn() {
+        Graph g = productsInScratch();
+        FusionPlan plan = Fuser.plan(g, Fuser.Options.of(true));
+        KernelProgram fresh = Lowering.lower(plan, false), shared = Lowering.lower(plan, true);
+        assertEquals(fresh.text(), shared.text());
+        assertEquals(fresh.buffers(), shared.buffers());
+        List<BufferRef> scratch = new ArrayList<>();
+        for (Kernel k : shared.kernels()) {
+            if (k instanceof LibraryKernel lib) {
+                scratch.addAll(lib.scratch());
+            }
+        }
+        assertEquals(T, scratch.size(), shared.text());
+        assertEquals(T, scratch.stream().distinct().count());
+        assertTrue(shared.kernels().stream().anyMatch(k -> k instanceof LibraryKernel lib && lib.epilogue() != null
+                && shared.template(lib.epilogue()) != lib.epilogue()), "the epilogues are shared");
+        check(g, RandomPrograms.randomInputs(g, new Random(11)), "products in scratch");
+    }
+
     /** {@code sum(exp(x[start:start+4] * 2))} over an input of {@code dtype}: one reduction kernel. */
     private static FusedKernel reduction(DType dtype, int start, int axis, UnaryOp op) {
         GraphBuilder b = new GraphBuilder();
@@ -103,7 +139,9 @@ class KernelTemplatesTest {
     @Test
     void sharedLoweringEqualsLoweringEachKernelAfresh() {
         FusionPlan plan = Fuser.plan(recurrence(), Fuser.Options.of(true));
-        assertEquals(Lowering.lower(plan, false).text(), Lowering.lower(plan, true).text());
+        KernelProgram fresh = Lowering.lower(plan, false), shared = Lowering.lower(plan, true);
+        assertEquals(fresh.text(), shared.text());
+        assertEquals(fresh.buffers(), shared.buffers());
     }
 
     @Test
