@@ -21,7 +21,7 @@ final class DeadCode {
     }
 
     static Graph prune(Graph g) {
-        Set<Var> live = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Var> live = Collections.newSetFromMap(new IdentityHashMap<>(g.equations().size() + g.inputs().size()));
         for (Atom a : g.outputs()) {
             if (a instanceof Var v) {
                 live.add(v);

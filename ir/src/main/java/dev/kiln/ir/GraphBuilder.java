@@ -17,7 +17,8 @@ public final class GraphBuilder {
     private final List<Var> inputs = new ArrayList<>();
     private final List<Constant> constants = new ArrayList<>();
     private final List<Equation> equations = new ArrayList<>();
-    private final Set<Var> bound = Collections.newSetFromMap(new IdentityHashMap<>());
+    // Traced graphs run to thousands of values: start large rather than rehash at every doubling.
+    private final Set<Var> bound = Collections.newSetFromMap(new IdentityHashMap<>(256));
 
     public Var addInput(TensorType type) {
         Var v = new Var(type);
@@ -49,7 +50,11 @@ public final class GraphBuilder {
         }
         TensorType t;
         try {
-            t = ShapeRules.infer(p, operands.stream().map(Atom::type).toList());
+            List<TensorType> types = new ArrayList<>(operands.size());
+            for (Atom a : operands) {
+                types.add(a.type());
+            }
+            t = ShapeRules.infer(p, types);
         } catch (KilnException e) {
             throw e.at(source);
         }

@@ -1,7 +1,5 @@
 package dev.kiln.ir;
 
-import java.util.Set;
-
 /**
  * The user's source line an equation came from, e.g. {@code Model.loss(Model.java:42)}. Found by
  * walking the stack to the first frame outside Kiln's own packages, so errors and dumps point at
@@ -11,11 +9,15 @@ public record SourceLocation(String className, String methodName, String fileNam
 
     public static final SourceLocation UNKNOWN = new SourceLocation("?", "?", "unknown", -1);
 
-    /** Packages whose frames are Kiln internals, skipped when looking for the user's line. */
-    private static final Set<String> INTERNAL_PREFIXES = Set.of(
+    /**
+     * Packages whose frames are Kiln internals, skipped when looking for the user's line. An array,
+     * not a set: every traced operation tests each frame of a deep stack against all of them, and a
+     * loop over an array is the cheapest way to do that before HotSpot has compiled anything.
+     */
+    private static final String[] INTERNAL_PREFIXES = {
             "dev.kiln.ir.", "dev.kiln.tracer.", "dev.kiln.autodiff.", "dev.kiln.vmap.",
             "dev.kiln.runtime.", "dev.kiln.codegen.", "dev.kiln.privacy.",
-            "java.", "jdk.", "sun.", "org.junit.", "net.jqwik.");
+            "java.", "jdk.", "sun.", "org.junit.", "net.jqwik."};
 
     private static final StackWalker WALKER = StackWalker.getInstance();
 
@@ -30,9 +32,7 @@ public record SourceLocation(String className, String methodName, String fileNam
     }
 
     static boolean isInternal(String className) {
-        if (className.startsWith("dev.kiln.tracer.nn.")) {
-            return true;
-        }
+        // dev.kiln.tracer.nn. (Kiln's layers) falls under dev.kiln.tracer.
         for (String p : INTERNAL_PREFIXES) {
             if (className.startsWith(p)) {
                 return true;

@@ -5,6 +5,18 @@ package dev.kiln.ir;
  * Every IR variable has one; tracing, transforms and compilation reason only about these.
  */
 public record TensorType(DType dtype, Shape shape) {
+    // equals and hashCode as a record's, written out: every pass compares types, and the generated
+    // ones (method handles) are slow until HotSpot has compiled them, i.e. in a cold JVM.
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof TensorType t && dtype == t.dtype && shape.equals(t.shape);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * dtype.ordinal() + shape.hashCode();
+    }
+
 
     public static TensorType of(DType dtype, int... dims) {
         return new TensorType(dtype, Shape.of(dims));

@@ -100,7 +100,7 @@ public final class Tracing {
     }
 
     private static List<Tensor> replay(Graph graph, List<Tensor> args) {
-        Map<Var, Tensor> env = new IdentityHashMap<>();
+        Map<Var, Tensor> env = new IdentityHashMap<>(graph.inputs().size() + graph.constants().size() + graph.equations().size());
         for (int i = 0; i < args.size(); i++) {
             env.put(graph.inputs().get(i), args.get(i));
         }

@@ -59,10 +59,11 @@ public final class JvmCompiler {
         dump.writePlan(plan, options.label());
         List<Step> steps = plan.times().time("codegen", () -> {
             List<Step> out = new ArrayList<>();
-            ScatterSteps scatters = ScatterSteps.of(plan, l -> loopStep(l, plan.buffers(), dump));
+            Prepared.Cache prepared = new Prepared.Cache(plan.program());
+            ScatterSteps scatters = ScatterSteps.of(plan, l -> loopStep(l, plan.buffers(), dump, prepared));
             List<Kernel> kernels = plan.program().kernels();
             for (int i = 0; i < kernels.size(); i++) {
-                Step s = scatters.replaces(i) ? scatters.step(i) : step(kernels.get(i), plan.buffers(), dump);
+                Step s = scatters.replaces(i) ? scatters.step(i) : step(kernels.get(i), plan.buffers(), dump, prepared);
                 if (s != null) {
                     out.add(s);
                 }
@@ -120,17 +121,17 @@ public final class JvmCompiler {
         };
     }
 
-    private static Step step(Kernel k, BufferPlan buffers, Dump dump) {
+    private static Step step(Kernel k, BufferPlan buffers, Dump dump, Prepared.Cache prepared) {
         return switch (k) {
             case AliasKernel a -> null;
-            case LoopKernel l -> loopStep(l, buffers, dump);
+            case LoopKernel l -> loopStep(l, buffers, dump, prepared);
             case LibraryKernel lib -> {
                 Placement[] params = new Placement[lib.operands().size() + 1];
                 for (int i = 0; i < lib.operands().size(); i++) {
                     params[i] = buffers.placement(lib.operands().get(i));
                 }
                 params[params.length - 1] = buffers.placement(lib.result());
-                LoopStep epilogue = lib.epilogue() == null ? null : loopStep(lib.epilogue(), buffers, dump);
+                LoopStep epilogue = lib.epilogue() == null ? null : loopStep(lib.epilogue(), buffers, dump, prepared);
                 yield new LibraryStep(lib.name(), LibraryCalls.prepare(lib.equation()), params, epilogue);
             }
         };
@@ -138,18 +139,28 @@ public final class JvmCompiler {
 
     /**
      * The kernel's class comes from {@link LoopClasses}: kernels equal up to their buffers (and
-     * the constant parts of their addresses, moved into the offsets) share one.
+     * the constant parts of their addresses, moved into the offsets) share one. A kernel that
+     * lowering copied from an earlier one (its {@link dev.kiln.ir.kernel.KernelProgram#template})
+     * takes what was derived from that one's body, with its own buffers.
      */
-    private static LoopStep loopStep(LoopKernel l, BufferPlan buffers, Dump dump) {
+    private static LoopStep loopStep(LoopKernel l, BufferPlan buffers, Dump dump, Prepared.Cache cache) {
         List<BufferRef> params = params(l);
+        Prepared p = cache.of(l, () -> prepare(l, params));
+        dump.write("06-bytecode/" + l.name() + ".txt", () -> HiddenClasses.text(p.cls().bytes()));
+        Placement[] placements = new Placement[params.size()];
+        for (int i = 0; i < placements.length; i++) {
+            placements[i] = buffers.placement(params.get(i));
+        }
+        return new LoopStep(l.name(), p.cls().loop(), placements, p.bases().clone(), p.extent(), p.grain());
+    }
+
+    private static Prepared prepare(LoopKernel l, List<BufferRef> params) {
         RebasedKernel rebased = RebasedKernel.of(l);
         LoopClasses.Entry cls = LoopClasses.of(CanonicalKernel.of(rebased.kernel(), params), Vectorization.enabled());
-        dump.write("06-bytecode/" + l.name() + ".txt", () -> HiddenClasses.text(cls.bytes()));
-        Placement[] placements = params.stream().map(buffers::placement).toArray(Placement[]::new);
         Stmt.Loop parallel = parallelLoop(l);
         int extent = parallel == null ? -1 : parallel.var().extent();
         int grain = parallel == null ? 1 : ParallelLoops.grainFor(work(parallel.body()));
-        return new LoopStep(l.name(), cls.loop(), placements, rebased.bases(params), extent, grain);
+        return new Prepared(cls, rebased.bases(params), extent, grain);
     }
 
     private static byte[] classBytes(LoopKernel l) {

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.ir.ArrayData;
+import dev.kiln.ir.DType;
 import dev.kiln.ir.Graph;
 import dev.kiln.ir.Ints;
 import dev.kiln.ir.Shape;
 import dev.kiln.ir.Var;
 import dev.kiln.ir.gen.RandomPrograms;
 import dev.kiln.ir.interp.Interpreter;
+import dev.kiln.ir.kernel.KernelProgram;
+import dev.kiln.ir.kernel.LoopKernel;
 import dev.kiln.ir.prim.Reshape;
 import dev.kiln.ir.prim.Slice;
 import dev.kiln.ir.prim.UnaryOp;
@@ -56,6 +59,49 @@ class LoopClassSharingTest {
         List<ArrayData> out = exe.run(in);
         for (int i = 0; i < out.size(); i++) {
             JvmCrossCheck.assertClose(expected.get(i), out.get(i), "step " + i);
+        }
+    }
+
+    @Test
+    void kernelsLoweredAsCopiesOfAnEarlierStepRunOnTheirOwnBuffers() {
+        Graph graph = recurrence();
+        JvmExecutable exe = JvmCrossCheck.compile(graph, true, true);
+        KernelProgram p = exe.plan().program();
+        List<LoopKernel> loops = p.kernels().stream().filter(k -> k instanceof LoopKernel).map(k -> (LoopKernel) k).toList();
+        long copies = loops.stream().filter(l -> p.template(l) != l).count();
+        // Step 0 reduces a graph input (a buffer of another kind), steps 2.. copy step 1's reduction.
+        assertTrue(copies >= STEPS - 2, "the steps' reductions are copies of the second: " + p.text());
+        for (LoopKernel l : loops) {
+            LoopKernel t = p.template(l);
+            assertEquals(t.reads().size(), l.reads().size());
+            assertEquals(t == l, t.reads().equals(l.reads()), l.name() + " reads its own buffers");
+        }
+        List<ArrayData> in = RandomPrograms.randomInputs(graph, new Random(3));
+        List<ArrayData> expected = Interpreter.run(graph, in);
+        List<ArrayData> out = exe.run(in);
+        for (int i = 0; i < out.size(); i++) {
+            JvmCrossCheck.assertClose(expected.get(i), out.get(i), "step " + i);
+        }
+    }
+
+    /** Equal reductions but for the dtype of their operand, or for their reduced axis, are not copies of each other. */
+    @Test
+    void reductionsDifferingInDtypeOrAxisAreLoweredApartAndMatchTheInterpreter() {
+        G g = new G();
+        Var a = g.in(DType.F32, 6, 5), b = g.in(DType.F64, 6, 5), c = g.f32(6, 5), d = g.f32(6, 5);
+        Graph graph = g.build(g.sum(g.un(UnaryOp.EXP, a), 1), g.sum(g.un(UnaryOp.EXP, b), 1),
+                g.sum(g.un(UnaryOp.EXP, c), 0), g.sum(g.un(UnaryOp.EXP, d), 1));
+        JvmExecutable exe = JvmCrossCheck.compile(graph, true, true);
+        KernelProgram p = exe.plan().program();
+        List<LoopKernel> loops = p.kernels().stream().filter(k -> k instanceof LoopKernel).map(k -> (LoopKernel) k).toList();
+        assertEquals(4, loops.size(), p.text());
+        assertEquals(List.of(false, false, false, true), loops.stream().map(l -> p.template(l) != l).toList(), p.text());
+        assertEquals(loops.getFirst(), p.template(loops.get(3)));
+        List<ArrayData> in = RandomPrograms.randomInputs(graph, new Random(4));
+        List<ArrayData> expected = Interpreter.run(graph, in);
+        List<ArrayData> out = exe.run(in);
+        for (int i = 0; i < out.size(); i++) {
+            JvmCrossCheck.assertClose(expected.get(i), out.get(i), "output " + i);
         }
     }
 

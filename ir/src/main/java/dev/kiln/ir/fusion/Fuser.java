@@ -79,9 +79,9 @@ public final class Fuser {
     private final Graph graph;
     private final Options options;
     private final boolean enabled;
-    private final Map<Var, List<Use>> uses = new IdentityHashMap<>();
-    private final Map<Var, Integer> position = new IdentityHashMap<>();
-    private final Map<Var, Equation> producers = new IdentityHashMap<>();
+    private final Map<Var, List<Use>> uses;
+    private final Map<Var, Integer> position;
+    private final Map<Var, Equation> producers;
     private final Set<Var> graphOutputs = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<Group> groups = new ArrayList<>();
     private final Map<Var, List<Group>> groupsOf = new IdentityHashMap<>();
@@ -94,6 +94,10 @@ public final class Fuser {
         this.options = options;
         this.enabled = options.fuse();
         List<Equation> eqs = graph.equations();
+        int n = eqs.size() + graph.inputs().size() + graph.constants().size();
+        uses = new IdentityHashMap<>(n);
+        position = new IdentityHashMap<>(n);
+        producers = new IdentityHashMap<>(n);
         for (int i = 0; i < eqs.size(); i++) {
             Equation eq = eqs.get(i);
             position.put(eq.out(), i);

@@ -22,6 +22,17 @@ public record BufferRef(int id, String name, TensorType type, Kind kind) {
         SCRATCH
     }
 
+    // equals and hashCode as a record's, written out (see LoopVar).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BufferRef b && id == b.id && kind == b.kind && name.equals(b.name) && type.equals(b.type);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * id + kind.ordinal();
+    }
+
     public DType dtype() {
         return type.dtype();
     }

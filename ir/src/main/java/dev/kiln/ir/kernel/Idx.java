@@ -47,6 +47,17 @@ public record Idx(Map<Atom, Integer> terms, int constant) {
         terms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(terms));
     }
 
+    // equals and hashCode as a record's, written out (see LoopVar).
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof Idx i && constant == i.constant && terms.equals(i.terms);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * terms.hashCode() + constant;
+    }
+
     public static Idx constant(int c) {
         return new Idx(Map.of(), c);
     }
@@ -249,8 +260,11 @@ public record Idx(Map<Atom, Integer> terms, int constant) {
         return true;
     }
 
-    /** This with loop variable {@code v} replaced by {@code by}, re-simplified. */
+    /** This with loop variable {@code v} replaced by {@code by}, re-simplified (this itself if it does not use {@code v}). */
     public Idx substitute(LoopVar v, Idx by) {
+        if (!uses(v)) {
+            return this;
+        }
         Idx out = constant(constant);
         for (Map.Entry<Atom, Integer> e : terms.entrySet()) {
             Idx term = switch (e.getKey()) {

@@ -15,15 +15,29 @@ import java.util.Map;
  * @param constants one buffer per graph constant, in order
  * @param outputs   the graph's output atoms; a variable's buffer is {@link #bufferOf}, a literal
  *                  is a value to fill in
+ * @param renamedFrom loop kernels (epilogues included) that lowering took from an earlier, structurally
+ *                  equal kernel, by identity, to that kernel's loop kernel (see {@link #template})
  */
 public record KernelProgram(FusionPlan plan, List<Kernel> kernels, List<BufferRef> buffers, Map<Var, BufferRef> bufferOf,
-                            List<BufferRef> inputs, List<BufferRef> constants, List<Atom> outputs) {
+                            List<BufferRef> inputs, List<BufferRef> constants, List<Atom> outputs,
+                            Map<LoopKernel, LoopKernel> renamedFrom) {
     public KernelProgram {
         kernels = List.copyOf(kernels);
         buffers = List.copyOf(buffers);
         inputs = List.copyOf(inputs);
         constants = List.copyOf(constants);
         outputs = List.copyOf(outputs);
+    }
+
+    /**
+     * The loop kernel whose IR {@code k} shares: {@code k} itself, or an earlier kernel of which
+     * {@code k} is a copy with other buffers, position for position in its reads, writes and
+     * scratch (so a backend may reuse what it derived from the template's body, such as generated
+     * code and address bases, with {@code k}'s own buffers).
+     */
+    public LoopKernel template(LoopKernel k) {
+        LoopKernel t = renamedFrom.get(k);
+        return t == null ? k : t;
     }
 
     /** The buffer holding {@code v}, or null. */

@@ -151,4 +151,34 @@ public final class KernelWalk {
             case Expr.Read r -> r;
         };
     }
+
+    /** {@code body} with the buffer of every load and store replaced by {@code f} of it. */
+    public static List<Stmt> mapBuffers(List<Stmt> body, UnaryOperator<BufferRef> f) {
+        List<Stmt> out = new ArrayList<>(body.size());
+        for (Stmt s : body) {
+            out.add(switch (s) {
+                case Stmt.Loop l -> new Stmt.Loop(l.var(), l.parallel(), l.contiguous(), mapBuffers(l.body(), f));
+                case Stmt.Assign a -> new Stmt.Assign(a.local(), mapBuffers(a.value(), f));
+                case Stmt.Accumulate a -> new Stmt.Accumulate(a.acc(), a.op(), mapBuffers(a.value(), f));
+                case Stmt.ArgMaxUpdate a -> new Stmt.ArgMaxUpdate(a.best(), a.bestIndex(), mapBuffers(a.value(), f), a.position());
+                case Stmt.Store st -> new Stmt.Store(f.apply(st.buffer()), st.index(), mapBuffers(st.value(), f));
+                case Stmt.If i -> new Stmt.If(i.cond(), mapBuffers(i.then(), f), mapBuffers(i.otherwise(), f));
+            });
+        }
+        return out;
+    }
+
+    private static Expr mapBuffers(Expr e, UnaryOperator<BufferRef> f) {
+        return switch (e) {
+            case Expr.Load l -> new Expr.Load(f.apply(l.buffer()), l.index());
+            case Expr.Unary u -> new Expr.Unary(u.op(), mapBuffers(u.x(), f));
+            case Expr.Binary b -> new Expr.Binary(b.op(), mapBuffers(b.a(), f), mapBuffers(b.b(), f));
+            case Expr.Compare c -> new Expr.Compare(c.op(), mapBuffers(c.a(), f), mapBuffers(c.b(), f));
+            case Expr.Select s -> new Expr.Select(mapBuffers(s.pred(), f), mapBuffers(s.onTrue(), f), mapBuffers(s.onFalse(), f));
+            case Expr.Convert c -> new Expr.Convert(c.to(), mapBuffers(c.x(), f));
+            case Expr.Index i -> i;
+            case Expr.Const c -> c;
+            case Expr.Read r -> r;
+        };
+    }
 }

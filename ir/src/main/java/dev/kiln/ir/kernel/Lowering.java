@@ -6,6 +6,7 @@ import dev.kiln.ir.TensorType;
 import dev.kiln.ir.Var;
 import dev.kiln.ir.fusion.FusedKernel;
 import dev.kiln.ir.fusion.FusionPlan;
+import dev.kiln.ir.fusion.KernelKind;
 import dev.kiln.ir.text.VarNames;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -24,14 +25,25 @@ public final class Lowering {
     private final VarNames names;
     private final List<BufferRef> buffers = new ArrayList<>();
     private final Map<Var, BufferRef> bufferOf = new IdentityHashMap<>();
+    /** Kernels already lowered, by structure; null to lower every kernel afresh. */
+    private final KernelTemplates templates;
 
-    private Lowering(FusionPlan plan) {
+    private Lowering(FusionPlan plan, boolean share) {
         this.plan = plan;
         this.names = VarNames.of(plan.graph());
+        this.templates = share ? new KernelTemplates() : null;
     }
 
     public static KernelProgram lower(FusionPlan plan) {
-        return new Lowering(plan).run();
+        return lower(plan, true);
+    }
+
+    /**
+     * {@code plan} lowered; with {@code share}, a kernel structurally equal to one lowered before
+     * (see {@link KernelTemplates}) is that one with its buffers renamed, else each is lowered afresh.
+     */
+    public static KernelProgram lower(FusionPlan plan, boolean share) {
+        return new Lowering(plan, share).run();
     }
 
     private KernelProgram run() {
@@ -53,7 +65,8 @@ public final class Lowering {
         for (FusedKernel k : plan.kernels()) {
             kernels.add(lower(k));
         }
-        return new KernelProgram(plan, kernels, buffers, bufferOf, inputs, constants, g.outputs());
+        return new KernelProgram(plan, kernels, buffers, bufferOf, inputs, constants, g.outputs(),
+                templates == null ? Map.of() : templates.renamedFrom());
     }
 
     private BufferRef bufferFor(Var v, BufferRef.Kind kind) {
@@ -75,6 +88,21 @@ public final class Lowering {
     }
 
     private Kernel lower(FusedKernel k) {
+        if (templates == null || k.kind() == KernelKind.ALIAS) {
+            return lowerAfresh(k);
+        }
+        List<Object> key = KernelTemplates.key(k, bufferOf::get);
+        List<BufferRef> slots = KernelTemplates.slots(k, bufferOf::get);
+        Kernel shared = templates.lookup(key, slots, k.name(), k.root(), t -> scratch(k.name() + "_result", t));
+        if (shared != null) {
+            return shared;
+        }
+        Kernel fresh = lowerAfresh(k);
+        templates.remember(key, fresh, slots);
+        return fresh;
+    }
+
+    private Kernel lowerAfresh(FusedKernel k) {
         return switch (k.kind()) {
             case ALIAS -> new AliasKernel(k.name(), buffer((Var) k.equations().getFirst().input(0)), buffer(k.outputs().getFirst()));
             case LOOP -> loopKernel(k.name(), KernelBuilder.loop(k, this::buffer), List.of());

@@ -28,7 +28,7 @@ public final class CommonSubexpressions implements GraphPass {
     public Graph run(Graph g) {
         Rewriter rw = new Rewriter(new Graph(g.inputs(), List.of(), g.equations(), g.outputs()));
         mergeConstants(g, rw);
-        Map<Key, Equation> seen = new HashMap<>();
+        Map<Key, Equation> seen = new HashMap<>(g.equations().size() * 4 / 3 + 16);
         for (Equation eq : g.equations()) {
             Key key = new Key(eq.primitive(), rw.resolveAll(eq.inputs()));
             Equation first = seen.get(key);

@@ -21,9 +21,15 @@ public final class DeadCodeElimination implements GraphPass {
         return "dce";
     }
 
+    /** One backward sweep keeps exactly the equations some output needs: a second finds nothing to remove. */
+    @Override
+    public boolean idempotent() {
+        return true;
+    }
+
     @Override
     public Graph run(Graph g) {
-        Set<Var> live = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Var> live = Collections.newSetFromMap(new java.util.IdentityHashMap<>(g.equations().size() + g.constants().size()));
         for (Atom a : g.outputs()) {
             if (a instanceof Var v) {
                 live.add(v);

@@ -19,12 +19,16 @@ import java.util.Set;
  * rewrites, to know whether a value has readers other than the ones it replaces.
  */
 final class GraphIndex {
-    private final Map<Var, Equation> definitions = new IdentityHashMap<>();
+    private final Map<Var, Equation> definitions;
     private final Map<Var, Constant> constants = new IdentityHashMap<>();
-    private final Map<Var, List<Equation>> readers = new IdentityHashMap<>();
+    private final Map<Var, List<Equation>> readers;
     private final Set<Var> outputs = Collections.newSetFromMap(new IdentityHashMap<>());
 
     GraphIndex(Graph g) {
+        // Sized for the graph up front: growing an identity map rehashes it each time it doubles.
+        int n = g.equations().size() + g.inputs().size() + g.constants().size();
+        definitions = new IdentityHashMap<>(n);
+        readers = new IdentityHashMap<>(n);
         for (Constant c : g.constants()) {
             constants.put(c.var(), c);
         }

@@ -8,4 +8,12 @@ public interface GraphPass {
     String name();
 
     Graph run(Graph graph);
+
+    /**
+     * Whether running the pass on its own output never changes it, so the optimiser need not run
+     * it again on a graph it just produced.
+     */
+    default boolean idempotent() {
+        return false;
+    }
 }

@@ -56,7 +56,8 @@ public final class Optimizer {
      * Runs the passes in order, round after round, until every pass has seen the current graph
      * and left it unchanged. A pass returns its input instance when it changes nothing, so a pass
      * is skipped while the graph is the very instance it last left alone: the rounds after the
-     * last change cost only the passes that have not yet seen it.
+     * last change cost only the passes that have not yet seen it. An {@link GraphPass#idempotent}
+     * pass leaves its own output alone by definition.
      */
     private Graph fixedPoint(Graph graph) {
         Graph g = graph;
@@ -75,6 +76,10 @@ public final class Optimizer {
             } else {
                 g = out;
                 quiet = 0;
+                if (passes.get(i).idempotent()) {
+                    leftAlone[i] = g;
+                    quiet = 1;
+                }
             }
         }
         return g;

@@ -164,7 +164,7 @@ public final class PadSumsToConcatenation implements GraphPass {
     }
 
     private static Map<Var, Integer> useCounts(Graph g) {
-        Map<Var, Integer> n = new IdentityHashMap<>();
+        Map<Var, Integer> n = new IdentityHashMap<>(g.equations().size() + g.inputs().size() + g.constants().size());
         for (Equation eq : g.equations()) {
             for (Atom a : eq.inputs()) {
                 if (a instanceof Var v) {

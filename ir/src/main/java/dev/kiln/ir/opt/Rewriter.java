@@ -22,14 +22,16 @@ import java.util.Map;
 final class Rewriter {
     private final Graph source;
     private final Map<Var, Atom> substitution = new IdentityHashMap<>();
-    private final List<Equation> equations = new ArrayList<>();
+    private final List<Equation> equations;
     private final List<Constant> constants = new ArrayList<>();
     private final Map<Var, Constant> constantOf = new IdentityHashMap<>();
-    private final Map<Var, Equation> definition = new IdentityHashMap<>();
+    private final Map<Var, Equation> definition;
     private boolean changed;
 
     Rewriter(Graph source) {
         this.source = source;
+        this.equations = new ArrayList<>(source.equations().size());
+        this.definition = new IdentityHashMap<>(source.equations().size());
         for (Constant c : source.constants()) {
             addConstant(c);
         }
@@ -48,12 +50,28 @@ final class Rewriter {
         return a;
     }
 
+    /** {@code atoms} resolved: the same list when none of them is substituted. */
     List<Atom> resolveAll(List<Atom> atoms) {
+        if (!substitutesAny(atoms)) {
+            return atoms;
+        }
         List<Atom> out = new ArrayList<>(atoms.size());
         for (Atom a : atoms) {
             out.add(resolve(a));
         }
         return out;
+    }
+
+    private boolean substitutesAny(List<Atom> atoms) {
+        if (substitution.isEmpty()) {
+            return false;
+        }
+        for (Atom a : atoms) {
+            if (a instanceof Var v && substitution.containsKey(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** From now on every use of {@code old} reads {@code replacement}. */
@@ -71,7 +89,7 @@ final class Rewriter {
 
     /** Keeps {@code eq} with the given (resolved) operands. */
     Equation keep(Equation eq, List<Atom> operands) {
-        if (!operands.equals(eq.inputs())) {
+        if (operands != eq.inputs() && !operands.equals(eq.inputs())) {
             changed = true;
             eq = new Equation(eq.primitive(), operands, eq.out(), eq.source());
         }

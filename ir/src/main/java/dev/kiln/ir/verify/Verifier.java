@@ -12,6 +12,7 @@ import dev.kiln.ir.Var;
 import dev.kiln.ir.prim.ShapeRules;
 import dev.kiln.ir.text.GraphPrinter;
 import dev.kiln.ir.text.VarNames;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -31,13 +32,15 @@ public final class Verifier {
     private final String stage;
     /** Names for messages, made only when a message is (naming every variable is half of verifying). */
     private VarNames names;
-    /** Where each variable is bound, as words ("input 0", "equation 3"): the first binding only. */
-    private final Map<Var, String> bindings = new IdentityHashMap<>();
-    private final Set<Var> bound = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Where each variable is bound, as words ("input 0", "equation 3"): the first binding only; made only for a message. */
+    private Map<Var, String> bindings;
+    private final Set<Var> bound;
 
     private Verifier(Graph graph, String stage) {
         this.graph = graph;
         this.stage = stage;
+        this.bound = Collections.newSetFromMap(new IdentityHashMap<>(
+                graph.equations().size() + graph.inputs().size() + graph.constants().size()));
     }
 
     private VarNames names() {
@@ -58,7 +61,6 @@ public final class Verifier {
     }
 
     private void run() {
-        recordBindings();
         List<Constant> constants = graph.constants();
         for (int i = 0; i < constants.size(); i++) {
             Constant c = constants.get(i);
@@ -89,7 +91,11 @@ public final class Verifier {
         }
     }
 
-    private void recordBindings() {
+    private Map<Var, String> bindings() {
+        if (bindings != null) {
+            return bindings;
+        }
+        bindings = new IdentityHashMap<>();
         for (int i = 0; i < graph.constants().size(); i++) {
             bindings.putIfAbsent(graph.constants().get(i).var(), "constant " + i);
         }
@@ -99,6 +105,7 @@ public final class Verifier {
         for (int i = 0; i < graph.equations().size(); i++) {
             bindings.putIfAbsent(graph.equations().get(i).out(), "equation " + i);
         }
+        return bindings;
     }
 
     private void checkEquation(int index, Equation e) {
@@ -108,7 +115,7 @@ public final class Verifier {
             Atom a = e.inputs().get(k);
             switch (a) {
                 case Var v when !bound.contains(v) -> {
-                    String later = bindings.get(v);
+                    String later = bindings().get(v);
                     throw fail(where.get() + ": operand " + k + " '" + names().name(v) + "' (" + v.type() + ") is used before it is bound"
                             + (later == null ? " (nothing in the graph binds it)" : " (it is bound later, by " + later + ")"),
                             e.source());
@@ -122,7 +129,10 @@ public final class Verifier {
                 case Var v -> { }
             }
         }
-        List<TensorType> in = e.inputs().stream().map(Atom::type).toList();
+        List<TensorType> in = new ArrayList<>(e.inputs().size());
+        for (Atom a : e.inputs()) {
+            in.add(a.type());
+        }
         TensorType expected;
         try {
             expected = ShapeRules.infer(e.primitive(), in);
@@ -145,7 +155,7 @@ public final class Verifier {
 
     private void bind(Var v, Supplier<String> where, SourceLocation source) {
         if (!bound.add(v)) {
-            String first = bindings.get(v);
+            String first = bindings().get(v);
             throw fail(where.get() + ": '" + names().name(v) + "' (" + v.type() + ") is bound twice; it was first bound by "
                     + first, source);
         }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class OptimizerTest {
 
     /** A pass that counts its runs and rebuilds the graph (a new, equal instance) its first {@code changes} times. */
-    private static final class CountingPass implements GraphPass {
+    private static class CountingPass implements GraphPass {
         int runs;
         int changes;
 
@@ -71,6 +71,39 @@ class OptimizerTest {
         assertEquals(3, busy.runs);
         assertEquals(3, quiet.runs);
         assertEquals(2, last.runs);
+    }
+
+    @Test
+    void anIdempotentPassIsNotRunAgainOnItsOwnOutput() {
+        G g = new G();
+        Graph graph = g.build(g.un(UnaryOp.EXP, g.f32(3)));
+        CountingPass other = new CountingPass(0);
+        CountingPass once = new CountingPass(1) {
+            @Override
+            public boolean idempotent() {
+                return true;
+            }
+        };
+        new Optimizer(List.of(once, other)).run(graph);
+        // once rebuilds the graph on its first run and, being idempotent, is done with it; other
+        // sees the rebuilt graph once and leaves it alone, which ends the rounds.
+        assertEquals(1, once.runs);
+        assertEquals(1, other.runs);
+        CountingPass notIdempotent = new CountingPass(1), other2 = new CountingPass(0);
+        new Optimizer(List.of(notIdempotent, other2)).run(graph);
+        assertEquals(2, notIdempotent.runs);
+    }
+
+    @Test
+    void deadCodeEliminationLeavesItsOwnOutputAlone() {
+        G g = new G();
+        Var x = g.f32(3);
+        g.un(UnaryOp.LOG, g.un(UnaryOp.EXP, x));
+        Graph graph = g.build(g.un(UnaryOp.TANH, x));
+        DeadCodeElimination dce = new DeadCodeElimination();
+        Graph once = dce.run(graph);
+        assertEquals(1, once.equations().size());
+        assertSame(once, dce.run(once));
     }
 
     @Test
