@@ -14,6 +14,9 @@ import java.util.List;
  *
  * <p>f32 picks a plan by shape:
  * <ul>
+ * <li>{@link ConvBlockRowsPlan}: the per-example kernel gradients (grouped, at most 16 outputs a
+ *     map) but for long kernels: the rows plan's products, the output stored as contiguous
+ *     blocks per example through a transposed tile;
  * <li>{@link ConvRowsPlan}: small feature maps, 256 output positions or fewer (the MNIST CNN's
  *     convolutions, forward and backward, per-example or not, but for one kernel gradient; the
  *     CIFAR CNN's from 16x16 down), except kernel gradients with long kernels: implicit GEMM
@@ -80,6 +83,10 @@ public final class ConvKernel {
         if (rows != null) {
             all.add(new ConvKernel(g, lhs, rows));
         }
+        ConvBlockRowsPlan blocks = ConvBlockRowsPlan.of(g);
+        if (blocks != null) {
+            all.add(new ConvKernel(g, lhs, blocks));
+        }
         return all;
     }
 
@@ -94,6 +101,10 @@ public final class ConvKernel {
     }
 
     private static ConvPlan choose(ConvGeometry g, ConvTables tables) {
+        ConvBlockRowsPlan blocks = ConvBlockRowsPlan.suits(g) ? ConvBlockRowsPlan.of(g) : null;
+        if (blocks != null) {
+            return blocks;
+        }
         ConvRowsPlan rows = ConvRowsPlan.suits(g) ? ConvRowsPlan.of(g) : null;
         if (rows != null) {
             return rows;
