@@ -14,12 +14,13 @@ import java.util.List;
  *
  * <p>f32 picks a plan by shape:
  * <ul>
- * <li>{@link ConvBlockRowsPlan}: the per-example kernel gradients (grouped, at most 16 outputs a
- *     map) but for long kernels: the rows plan's products, the output stored as contiguous
- *     blocks per example through a transposed tile;
+ * <li>{@link ConvBlockRowsPlan}: the per-example kernel gradients (grouped, at most 64 outputs a
+ *     map; the CIFAR CNN's from 16x16 down, both of the MNIST CNN's) but for long kernels: the
+ *     rows plan's products, the output stored as contiguous blocks per example through a
+ *     transposed tile;
  * <li>{@link ConvRowsPlan}: small feature maps, 256 output positions or fewer (the MNIST CNN's
- *     convolutions, forward and backward, per-example or not, but for one kernel gradient; the
- *     CIFAR CNN's from 16x16 down), except kernel gradients with long kernels: implicit GEMM
+ *     convolutions, forward and backward, but for one kernel gradient; the CIFAR CNN's from
+ *     16x16 down), except kernel gradients with long kernels: implicit GEMM
  *     with output positions over examples as rows, gathered through offset tables, lhs dilation
  *     split into output phases that skip the holes;
  * <li>{@link ConvShiftedPlan}: larger maps with little junk on the padded grid (the CIFAR CNN's

@@ -229,6 +229,9 @@ class ConvKernelTest {
         ConvKernel k = ConvKernel.prepare(conv2d(1, 1, 1, 1, 1, 128, 1), TensorType.of(DType.F32, 128, 128, 4, 4),
                 TensorType.of(DType.F32, 128 * 256, 1, 4, 4));
         org.junit.jupiter.api.Assertions.assertTrue(k.toString().contains("block rows"), k::toString);
+        ConvKernel mnist = ConvKernel.prepare(conv2d(1, 3, 3, 1, 2, 128, 1), TensorType.of(DType.F32, 1, 128, 28, 28),
+                TensorType.of(DType.F32, 128 * 16, 1, 14, 14));
+        org.junit.jupiter.api.Assertions.assertTrue(mnist.toString().contains("block rows"), mnist::toString);
         ConvKernel ungrouped = ConvKernel.prepare(conv2d(1, 1, 1, 1, 1, 1, 1), TensorType.of(DType.F32, 128, 128, 8, 8),
                 TensorType.of(DType.F32, 128, 128, 8, 8));
         org.junit.jupiter.api.Assertions.assertFalse(ungrouped.toString().contains("block rows"), ungrouped::toString);
