@@ -14,9 +14,13 @@ import java.util.List;
  *
  * <p>f32 picks a plan by shape:
  * <ul>
+ * <li>{@link ConvBlockRowsPlan}: the per-example kernel gradients (grouped, at most 64 outputs a
+ *     map; the CIFAR CNN's from 16x16 down, both of the MNIST CNN's) but for long kernels: the
+ *     rows plan's products, the output stored as contiguous blocks per example through a
+ *     transposed tile;
  * <li>{@link ConvRowsPlan}: small feature maps, 256 output positions or fewer (the MNIST CNN's
- *     convolutions, forward and backward, per-example or not, but for one kernel gradient; the
- *     CIFAR CNN's from 16x16 down), except kernel gradients with long kernels: implicit GEMM
+ *     convolutions, forward and backward, but for one kernel gradient; the CIFAR CNN's from
+ *     16x16 down), except kernel gradients with long kernels: implicit GEMM
  *     with output positions over examples as rows, gathered through offset tables, lhs dilation
  *     split into output phases that skip the holes;
  * <li>{@link ConvShiftedPlan}: larger maps with little junk on the padded grid (the CIFAR CNN's
@@ -80,6 +84,10 @@ public final class ConvKernel {
         if (rows != null) {
             all.add(new ConvKernel(g, lhs, rows));
         }
+        ConvBlockRowsPlan blocks = ConvBlockRowsPlan.of(g);
+        if (blocks != null) {
+            all.add(new ConvKernel(g, lhs, blocks));
+        }
         return all;
     }
 
@@ -94,6 +102,10 @@ public final class ConvKernel {
     }
 
     private static ConvPlan choose(ConvGeometry g, ConvTables tables) {
+        ConvBlockRowsPlan blocks = ConvBlockRowsPlan.suits(g) ? ConvBlockRowsPlan.of(g) : null;
+        if (blocks != null) {
+            return blocks;
+        }
         ConvRowsPlan rows = ConvRowsPlan.suits(g) ? ConvRowsPlan.of(g) : null;
         if (rows != null) {
             return rows;

@@ -203,4 +203,37 @@ class ConvKernelTest {
         check(new Case(conv2d(1, 1, 1, 1, 1, 1, 6), TensorType.of(DType.F32, 6 * 3, 1, 12, 12),
                 TensorType.of(DType.F32, 6 * 8, 1, 12, 12)), 9);
     }
+
+    @Test
+    void perExampleKernelGradientsWithTinyMapsMatchDefinition() {
+        // the CIFAR CNN's 4x4 and 8x8 layers in miniature: 3x3 taps stored as blocks per example
+        check(new Case(conv2d(1, 1, 1, 1, 1, 5, 1), TensorType.of(DType.F32, 7, 5, 4, 4),
+                TensorType.of(DType.F32, 5 * 40, 1, 4, 4)), 11);
+        check(new Case(conv2d(1, 1, 1, 1, 1, 3, 1), TensorType.of(DType.F32, 9, 3, 8, 8),
+                TensorType.of(DType.F32, 3 * 32, 1, 8, 8)), 12);
+        // 10 output features a group (a ragged single-vector panel), batch groups instead of feature groups
+        check(new Case(conv2d(1, 1, 1, 1, 1, 1, 4), TensorType.of(DType.F32, 4 * 5, 2, 5, 5),
+                TensorType.of(DType.F32, 4 * 10, 2, 5, 5)), 13);
+        // a strided forward's kernel gradient (rhs dilation 2), no padding: 2x2 outputs read in place
+        check(new Case(conv2d(1, 0, 0, 1, 2, 3, 1), TensorType.of(DType.F32, 6, 3, 9, 9),
+                TensorType.of(DType.F32, 3 * 17, 1, 4, 4)), 14);
+        // strides on the lhs, uneven padding, 1-d and 3-d maps
+        check(new Case(new ConvGeneralDilated(Ints.of(2), Ints.of(2), Ints.of(0), Ints.of(1), Ints.of(1), 2, 1),
+                TensorType.of(DType.F32, 13, 4, 11), TensorType.of(DType.F32, 2 * 33, 2, 5)), 15);
+        check(new Case(new ConvGeneralDilated(Ints.of(1, 1, 1), Ints.of(1, 0, 1), Ints.of(0, 1, 1), Ints.of(1, 1, 1),
+                Ints.of(1, 1, 1), 2, 1), TensorType.of(DType.F32, 3, 2, 3, 3, 4), TensorType.of(DType.F32, 2 * 20, 1, 3, 3, 3)), 16);
+    }
+
+    @Test
+    void perExampleKernelGradientsOfThePaperCnnsUseTheBlockPlan() {
+        ConvKernel k = ConvKernel.prepare(conv2d(1, 1, 1, 1, 1, 128, 1), TensorType.of(DType.F32, 128, 128, 4, 4),
+                TensorType.of(DType.F32, 128 * 256, 1, 4, 4));
+        org.junit.jupiter.api.Assertions.assertTrue(k.toString().contains("block rows"), k::toString);
+        ConvKernel mnist = ConvKernel.prepare(conv2d(1, 3, 3, 1, 2, 128, 1), TensorType.of(DType.F32, 1, 128, 28, 28),
+                TensorType.of(DType.F32, 128 * 16, 1, 14, 14));
+        org.junit.jupiter.api.Assertions.assertTrue(mnist.toString().contains("block rows"), mnist::toString);
+        ConvKernel ungrouped = ConvKernel.prepare(conv2d(1, 1, 1, 1, 1, 1, 1), TensorType.of(DType.F32, 128, 128, 8, 8),
+                TensorType.of(DType.F32, 128, 128, 8, 8));
+        org.junit.jupiter.api.Assertions.assertFalse(ungrouped.toString().contains("block rows"), ungrouped::toString);
+    }
 }
