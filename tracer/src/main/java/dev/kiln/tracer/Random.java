@@ -114,14 +114,16 @@ public final class Random {
 
     /**
      * Samples from the standard normal distribution. An f32 sample costs one random word and no
-     * trigonometry, as JAX's {@code normal} does: the word {@code w} (as a signed int) gives
-     * {@code x = ((w >> 7) | 1) * 2^-24}, the odd multiples of 2^-24 in {@code (-1, 1)}, all
-     * 2^24 equally likely and symmetric about 0; the sample is {@code sqrt(2) * erfinv(x)}, with
-     * erfinv by Giles' single-precision approximation ("Approximating the erfinv function", GPU
-     * Computing Gems, 2011): {@code t = -log((1 - x)(1 + x))}, then a degree-8 polynomial in
-     * {@code t - 2.5} where {@code t < 5}, else one in {@code sqrt(t) - 3}, times {@code x}
-     * (relative error a few 1e-7). The magnitudes run from 7.5e-8 to 5.42 (the inverse normal CDF
-     * of 2^-25), so the tails are exact out to 5.42 standard deviations and empty beyond.
+     * trigonometry, by JAX's method (not JAX's bits: JAX's uniform keeps 23 bits): the word
+     * {@code w} (as a signed int) gives {@code x = ((w >> 7) | 1) * 2^-24}, the odd multiples of
+     * 2^-24 in {@code (-1, 1)}, all 2^24 equally likely and symmetric about 0; the sample is
+     * {@code sqrt(2) * erfinv(x)}, the normal quantile of {@code (1 + x) / 2}, with erfinv by
+     * Giles' single-precision approximation ("Approximating the erfinv function", GPU Computing
+     * Gems, 2011): {@code t = -log((1 - x)(1 + x))}, then {@code x} times a degree-8 polynomial in
+     * {@code t - 2.5} where {@code t < 5}, else in {@code sqrt(t) - 3} (relative error below
+     * 5e-7). So the samples are the normal distribution cut into 2^24 cells of equal probability,
+     * each represented by its midpoint quantile: magnitudes from 7.5e-8 to 5.42 (the quantile of
+     * 1 - 2^-25); the normal's mass beyond 5.42, 6e-8, sits at ±5.42.
      *
      * <p>An f64 sample uses the Box-Muller transform on two f64 uniforms {@code u1} in
      * {@code (0, 1]} and {@code u2} in {@code [0, 1)} drawn as in {@link #uniform} (four words):

