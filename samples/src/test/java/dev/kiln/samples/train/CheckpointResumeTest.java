@@ -131,7 +131,7 @@ class CheckpointResumeTest {
         String manifest = Files.readString(ck.resolve("manifest.json"));
         assertTrue(manifest.contains("\"format\": \"kiln-checkpoint-1\""), manifest);
         assertTrue(manifest.contains("\"epoch\": 3") && manifest.contains("\"step\": 30"), manifest);
-        assertTrue(manifest.contains("\"seed\": \"7\"") && manifest.contains("\"crc32\""), manifest);
+        assertTrue(manifest.contains("\"seed\": \"8\"") && manifest.contains("\"crc32\""), manifest);
         assertTrue(manifest.contains("\"accountant\"") && manifest.contains("\"steps\": 30"), manifest);
     }
 
