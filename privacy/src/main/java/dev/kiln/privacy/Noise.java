@@ -13,8 +13,8 @@ import java.util.List;
  * restart, and the noise is generated where the step runs (no host-to-device copy of a noise
  * array). Traced functions: call them inside a jitted step.
  *
- * <p>The samples come from {@link Random#normal} (Box-Muller on 24-bit uniforms in f32): exact
- * tails to about 5.8 standard deviations. Like every floating-point sampler it is not a perfect
+ * <p>The samples come from {@link Random#normal} (in f32 the inverse normal CDF of one 24-bit
+ * uniform word per coordinate: 2^24 equally likely quantiles, out to 5.42 standard deviations). Like every floating-point sampler it is not a perfect
  * Gaussian at the bit level (Mironov 2012 showed such artefacts can leak for Laplace noise); the
  * secure mode of {@link RandomSource} makes the key unpredictable, not the sampler perfect.
  */

@@ -28,6 +28,8 @@ class RandomTest {
     private static final double FIVE_SIGMA = 5;
     /** The Kolmogorov-Smirnov critical value at significance 0.001 is 1.95 / sqrt(n). */
     private static final double KS = 1.95 / Math.sqrt(N);
+    /** The largest f32 normal sample: the standard normal quantile of 1 - 2^-25. */
+    private static final double NORMAL_F32_LIMIT = 5.41998;
 
     @Test
     void keyHoldsTheSeedsHighAndLowWordsAsJaxDoes() {
@@ -54,12 +56,14 @@ class RandomTest {
     }
 
     @Test
-    void bitsHaveTheRequestedShapeAndAPrefixIsStable() {
+    void bitsHaveTheRequestedShapeAndDependOnlyOnTheirCount() {
         Tensor key = Random.key(3);
         Tensor b = Random.bits(key, 4, 5);
         assertEquals(i32(4, 5), b.type());
-        // Position j of a key's block depends only on j, so a longer draw extends a shorter one.
-        assertArrayEquals(Arrays.copyOf(Random.bits(key, 40).toIntArray(), 20), b.toIntArray());
+        assertArrayEquals(Random.bits(key, 20).toIntArray(), b.toIntArray());
+        // As in JAX, a draw of n words pairs counter j with m + j (m = ceil(n / 2)), so a longer
+        // draw is not an extension of a shorter one.
+        assertFalse(Arrays.equals(Arrays.copyOf(Random.bits(key, 40).toIntArray(), 20), b.toIntArray()));
     }
 
     @Test
@@ -172,6 +176,56 @@ class RandomTest {
     }
 
     @Test
+    void normalF32HasTheNormalsTailMassesAndNothingBeyondItsLimit() {
+        double[] z = Random.normal(Random.key(15), N).toDoubleArray();
+        for (double[] tail : new double[][] {{2, 0.0455002639}, {3, 0.0026997961}}) {
+            double beyond = Arrays.stream(z).filter(x -> Math.abs(x) > tail[0]).count() / (double) N;
+            assertEquals(tail[1], beyond, FIVE_SIGMA * Math.sqrt(tail[1] * (1 - tail[1]) / N), "mass beyond " + tail[0]);
+        }
+        double positive = Arrays.stream(z).filter(x -> x > 0).count() / (double) N;
+        assertEquals(0.5, positive, FIVE_SIGMA * Math.sqrt(0.25 / N), "symmetry");
+        assertTrue(Arrays.stream(z).allMatch(x -> Math.abs(x) <= NORMAL_F32_LIMIT * (1 + 1e-5) && x != 0), "within (0, 5.42]");
+    }
+
+    /**
+     * Pins the definition word by word: x = ((w >> 7) | 1) * 2^-24 and the sample is the z with
+     * erf(z / sqrt 2) = x. Checked through the tail probability Q(|z|) = (1 - |x|) / 2, which an
+     * erfc with small relative error computes well even 5 standard deviations out; Giles'
+     * approximation and f32 rounding move Q by a few 1e-6, well inside the 5e-5 allowed, a wrong scale by
+     * far more (1.01x moves Q(2) by 2%).
+     */
+    @Test
+    void normalF32IsTheInverseNormalCdfOfItsWord() {
+        int[] extremes = {0, -1, 1, 0x7F, 0x80, 0xFF, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE + 0x80,
+            Integer.MAX_VALUE - 0x7F, Integer.MAX_VALUE - 0x80, 0x40000000, -0x40000000, 0x7F000000, 0x80FFFFFF};
+        int[] random = Random.bits(Random.key(16), N).toIntArray();
+        int[] words = Arrays.copyOf(extremes, extremes.length + random.length);
+        System.arraycopy(random, 0, words, extremes.length, random.length);
+        float[] z = NormalF32.ofWords(Tensor.of(words)).toFloatArray();
+        for (int i = 0; i < words.length; i++) {
+            double x = ((words[i] >> 7) | 1) * 0x1p-24;
+            assertEquals(Math.signum(x), Math.signum(z[i]), "sign for word " + words[i]);
+            double want = (1 - Math.abs(x)) / 2, got = upperTail(Math.abs(z[i]));
+            assertEquals(want, got, 5e-5 * want, "tail probability for word " + Integer.toHexString(words[i]) + " -> " + z[i]);
+        }
+        assertEquals(NORMAL_F32_LIMIT, z[6], 1e-4, "the largest sample");
+        assertEquals(-z[6], z[7], "the smallest sample mirrors the largest");
+    }
+
+    @Test
+    void theNormalChecksRejectWrongSamplers() {
+        double[] z = Random.normal(Random.key(17), N).toDoubleArray();
+        checkStandardNormal(z);
+        double[] scaled = Arrays.stream(z).map(x -> 1.1 * x).toArray();
+        assertThrows(AssertionError.class, () -> checkStandardNormal(scaled), "a 1.1x-scaled normal");
+        // Mean 0 and variance 1, but not normal.
+        double[] flat = Arrays.stream(Random.uniform(Random.key(18), N).toDoubleArray()).map(u -> (2 * u - 1) * Math.sqrt(3)).toArray();
+        assertThrows(AssertionError.class, () -> checkStandardNormal(flat), "a uniform of unit variance");
+        double[] shifted = Arrays.stream(z).map(x -> x + 0.05).toArray();
+        assertThrows(AssertionError.class, () -> checkStandardNormal(shifted), "a normal shifted by 0.05");
+    }
+
+    @Test
     void normalF64HasMeanZeroStdOneAndTheNormalCdf() {
         Tensor t = Random.normal(Random.key(13), new int[] {N}, DType.F64);
         assertEquals(TestData.f64(N), t.type());
@@ -236,6 +290,17 @@ class RandomTest {
         double p1 = 0.682689492;
         assertEquals(p1, within1, FIVE_SIGMA * Math.sqrt(p1 * (1 - p1) / z.length), "mass within one sigma");
         assertTrue(ksDistance(z, RandomTest::normalCdf) < KS, "Kolmogorov-Smirnov: " + ksDistance(z, RandomTest::normalCdf));
+    }
+
+    /**
+     * Q(x) = P(Z > x) = erfc(x / sqrt 2) / 2 for x >= 0, with erfc by the Chebyshev fit of
+     * Numerical Recipes (erfcc; relative error below 1.2e-7 everywhere), so tails stay accurate.
+     */
+    private static double upperTail(double x) {
+        double v = x / Math.sqrt(2), t = 1 / (1 + 0.5 * v);
+        double poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+                + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+        return t * Math.exp(-v * v + poly) / 2;
     }
 
     private static double ksDistance(double[] sample, java.util.function.DoubleUnaryOperator cdf) {

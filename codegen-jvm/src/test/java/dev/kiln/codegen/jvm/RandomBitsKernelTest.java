@@ -18,6 +18,8 @@ class RandomBitsKernelTest {
     void oneKeyDrawingManyWordsGivesTheInterpretersBits() {
         // A noise tensor's shape: one key, enough words to split across cores, a ragged tail.
         check(new int[] {2}, Shape.of(1001, 37, 3));
+        // An even draw: every block gives both of its words, none padded.
+        check(new int[] {2}, Shape.of(10004, 16));
     }
 
     @Test
@@ -25,6 +27,7 @@ class RandomBitsKernelTest {
         // Rows shorter than a vector and chunks that start and end inside a key's row.
         check(new int[] {4097, 2}, Shape.of(4097, 5));
         check(new int[] {3, 2}, Shape.of(3, 100_003));
+        check(new int[] {7, 2}, Shape.of(7, 2, 1));
     }
 
     private static void check(int[] keyDims, Shape out) {

@@ -25,6 +25,7 @@ import dev.kiln.runtime.Executable;
 import dev.kiln.runtime.JitOptions;
 import dev.kiln.runtime.Kiln;
 import dev.kiln.tracer.Fn2;
+import dev.kiln.tracer.Random;
 import dev.kiln.tracer.Tensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,17 @@ class OpenClBackendTest {
         java.util.Random r = new java.util.Random(3);
         Tensor x = Tensor.of(KernelCases.f32(r, 8, 20)), w = Tensor.of(KernelCases.f32(r, 20, 5));
         ArrayCompare.assertClose(f.apply(x, w).data(), jf.apply(x, w).data(), 1e-5, 1e-6, "jit on opencl");
+    }
+
+    @Test
+    void normalNoiseOnOpenClMatchesEagerSamples() {
+        OpenClTesting.device();
+        for (DType dt : new DType[] {DType.F32, DType.F64}) {
+            Fn2<Tensor, Tensor, Tensor> f = (key, p) -> p.sub(Random.normal(key, new int[] {3, 1001}, dt).mul(0.5));
+            Fn2<Tensor, Tensor, Tensor> jf = Kiln.jit(f, JitOptions.defaults().named("noise").onBackend("opencl"));
+            Tensor key = Random.key(2024), p = Random.uniform(Random.key(1), new int[] {3, 1001}, 0, 1, dt);
+            ArrayCompare.assertClose(f.apply(key, p).data(), jf.apply(key, p).data(), 1e-5, 1e-6, dt + " noise on opencl");
+        }
     }
 
     @Test

@@ -4,9 +4,10 @@ import dev.kiln.ir.device.DeviceMemory;
 import dev.kiln.ir.kernel.BufferRef;
 import dev.kiln.ir.kernel.LibraryKernel;
 import dev.kiln.ir.prim.RandomSplit;
+import dev.kiln.ir.random.Threefry;
 import java.util.List;
 
-/** random_bits and random_split: one thread per output word (per new key), Threefry-2x32 unrolled. */
+/** random_bits and random_split: one thread per Threefry block (per new key), Threefry-2x32 unrolled. */
 final class PtxRandom {
     private static final int[] ROTATIONS = {13, 15, 26, 6, 17, 29, 16, 24};
 
@@ -17,11 +18,18 @@ final class PtxRandom {
         BufferRef keys = lib.operands().getFirst(), out = lib.result();
         int nKeys = keys.size() / 2;
         int perKey = nKeys == 0 ? 0 : out.size() / nKeys;
-        return PtxGrid.kernel(name, mem, List.of(keys, out), out.size(), false, lib.name() + ": threefry random bits", (k, e) -> {
+        int blocks = Threefry.blocks(perKey);
+        // One thread per block: words j and m + j of its key's draw (Threefry.bits' layout).
+        return PtxGrid.kernel(name, mem, List.of(keys, out), (long) nKeys * blocks, false, lib.name() + ": threefry random bits", (k, e) -> {
             PtxBuilder b = k.b;
-            Reg key = b.bin(PtxType.B32, "div.s32", e, perKey), j = b.bin(PtxType.B32, "rem.s32", e, perKey);
-            Reg[] x = threefry(b, k.load(keys, b.mulInt(key, 2)), k.load(keys, b.tern(PtxType.B32, "mad.lo.s32", key, 2, 1)), j, b.mov(PtxType.B32, "0"));
-            k.store(out, e, x[0]);
+            Reg key = b.bin(PtxType.B32, "div.s32", e, blocks), j = b.bin(PtxType.B32, "rem.s32", e, blocks);
+            Reg hi = b.addInt(j, blocks);
+            Reg both = b.setp("lt.s32", hi, perKey);
+            Reg c1 = b.selp(PtxType.B32, hi, 0, both);
+            Reg[] x = threefry(b, k.load(keys, b.mulInt(key, 2)), k.load(keys, b.tern(PtxType.B32, "mad.lo.s32", key, 2, 1)), j, c1);
+            Reg first = b.tern(PtxType.B32, "mad.lo.s32", key, perKey, j);
+            k.store(out, first, x[0]);
+            b.when(both, () -> k.store(out, b.addInt(first, blocks), x[1]));
         });
     }
 

@@ -387,7 +387,11 @@ public final class Fuser {
         if (known != null) {
             return known;
         }
-        double e = g.outputs.contains(v) ? 1 : 0;
+        double e = 0;
+        // Writing v, and elementwise consumers of its shape evaluated once per element, all want v
+        // at the index it is computed at: lowering's memo computes it there once for all of them
+        // (a polynomial reads its variable once per term, yet costs one evaluation of it).
+        boolean atOwnIndex = g.outputs.contains(v);
         for (Use u : usesIn(g, v)) {
             Equation c = u.consumer();
             if ((g.root != null && c.out() == g.root.out()) || v.shape().rank() == 0) {
@@ -397,8 +401,14 @@ public final class Fuser {
                 continue;
             }
             double perConsumer = evaluations(g, c.out(), false, memo);
+            if (perConsumer == 1 && PrimitiveRole.of(c.primitive()) == PrimitiveRole.ELEMENTWISE
+                    && c.out().shape().equals(v.shape())) {
+                atOwnIndex = true;
+                continue;
+            }
             e += perConsumer * readsPerElement(g, c, v);
         }
+        e += atOwnIndex ? 1 : 0;
         double result = hypothetical && e == 0 ? 1 : e;
         memo.put(v, result);
         return result;

@@ -6,8 +6,9 @@ import dev.kiln.ir.random.Threefry;
 
 /**
  * Evaluation of random_bits and random_split on key arrays {@code i32[K..., 2]}, each key
- * {@code (k0, k1)} being the last dimension's pair. For key {@code k}: bit word {@code j} is
- * {@code word0(threefry(k, (j, 0)))}, and split key {@code j} is {@code threefry(k, (j, 1))}.
+ * {@code (k0, k1)} being the last dimension's pair. For key {@code k}: the bit words are
+ * {@link Threefry#bits} (two words a block, JAX's layout), and split key {@code j} is
+ * {@code threefry(k, (j, 1))}.
  */
 final class RandomEval {
     private RandomEval() {
@@ -19,7 +20,7 @@ final class RandomEval {
         int perKey = nKeys == 0 ? 0 : out.numel() / nKeys;
         int[] bits = new int[out.numel()];
         for (int key = 0; key < nKeys; key++) {
-            Threefry.bits(k[2 * key], k[2 * key + 1], bits, key * perKey, 0, perKey);
+            Threefry.bits(k[2 * key], k[2 * key + 1], perKey, bits, key * perKey, 0, Threefry.blocks(perKey));
         }
         return ArrayData.wrap(out, bits);
     }

@@ -4,7 +4,8 @@ package dev.kiln.ir.random;
  * The Threefry-2x32 block function with 20 rounds (Salmon, Moraes, Dror and Shaw, "Parallel random
  * numbers: as easy as 1, 2, 3", SC 2011), bit for bit the {@code threefry2x32} of Random123 and of
  * JAX. It maps a 64-bit key and a 64-bit counter to 64 pseudo-random bits; Kiln's
- * {@code random_bits} and {@code random_split} primitives are defined in terms of it.
+ * {@code random_bits} and {@code random_split} primitives are defined in terms of it ({@link #bits}
+ * is random_bits' definition, shared by the interpreter and the JVM backend).
  *
  * <p>Words are Java {@code int}s holding unsigned 32-bit values (addition wraps, as it should).
  */
@@ -40,13 +41,34 @@ public final class Threefry {
         return ((long) x0 << 32) | (x1 & 0xFFFFFFFFL);
     }
 
+    /** The number of blocks behind {@code n} random_bits words: {@code ceil(n / 2)}, two words a block. */
+    public static int blocks(int n) {
+        return (int) ((n + 1L) >>> 1);
+    }
+
     /**
-     * The random_bits words of key {@code (k0, k1)}: {@code out[base + j] = word0(block(k0, k1, j, 0))}
-     * for {@code j} in {@code [from, to)}.
+     * The second counter word of block {@code j} of an {@code n}-word draw: {@code m + j} with
+     * {@code m = blocks(n)}, or 0 for the last block of an odd draw, whose second word is unused.
      */
-    public static void bits(int k0, int k1, int[] out, int base, int from, int to) {
+    public static int secondCounter(int n, int j) {
+        int m = blocks(n);
+        return m + j < n ? m + j : 0;
+    }
+
+    /**
+     * Blocks {@code [from, to)} of the {@code n} random_bits words of key {@code (k0, k1)}, as JAX
+     * lays them out: with {@code m = blocks(n)}, block {@code j} encrypts counter
+     * {@code (j, secondCounter(n, j))} and gives word {@code j} (its first output word) and word
+     * {@code m + j} (its second, when {@code m + j < n}). Words go to {@code out[base + ...]}.
+     */
+    public static void bits(int k0, int k1, int n, int[] out, int base, int from, int to) {
+        int m = blocks(n);
         for (int j = from; j < to; j++) {
-            out[base + j] = word0(block(k0, k1, j, 0));
+            long block = block(k0, k1, j, secondCounter(n, j));
+            out[base + j] = word0(block);
+            if (m + j < n) {
+                out[base + m + j] = word1(block);
+            }
         }
     }
 

@@ -16,12 +16,14 @@ import org.junit.jupiter.api.Test;
 class RandomInterpreterTest {
 
     @Test
-    void randomBitsAreTheFirstThreefryWordOfEachCounter() {
+    void randomBitsAreBothThreefryWordsOfEachBlockInTwoHalves() {
         ArrayData key = ArrayData.of(new int[] {0x13198a2e, 0x03707344}, 2);
         ArrayData bits = TestData.run(new RandomBits(Shape.of(3, 4)), key);
         assertEquals(TensorType.of(DType.I32, 3, 4), bits.type());
-        for (int j = 0; j < 12; j++) {
-            assertEquals(Threefry.word0(Threefry.block(0x13198a2e, 0x03707344, j, 0)), bits.intStorage()[j], "word " + j);
+        for (int j = 0; j < 6; j++) {
+            long b = Threefry.block(0x13198a2e, 0x03707344, j, 6 + j);
+            assertEquals(Threefry.word0(b), bits.intStorage()[j], "word " + j);
+            assertEquals(Threefry.word1(b), bits.intStorage()[6 + j], "word " + (6 + j));
         }
     }
 

@@ -7,8 +7,9 @@ import dev.kiln.ir.random.Threefry;
 
 /**
  * random_bits and random_split on key arrays {@code i32[K..., 2]}, with the interpreter's
- * definitions: bit word {@code j} of key {@code k} is {@code word0(threefry(k, (j, 0)))}, split key
- * {@code j} is {@code threefry(k, (j, 1))}. Keys are independent, so they split across cores.
+ * definitions: the bit words of key {@code k} are {@link Threefry#bits} (each block gives two words,
+ * {@code j} and {@code m + j}), split key {@code j} is {@code threefry(k, (j, 1))}. Blocks are
+ * independent, so they split across cores.
  */
 final class RandomCalls {
     /** About the operations of one Threefry block (20 rounds of 3, 5 key injections). */
@@ -20,23 +21,24 @@ final class RandomCalls {
     static LibraryCall bits(TensorType key, TensorType out) {
         int keys = key.numel() / 2;
         int perKey = keys == 0 ? 0 : out.numel() / keys;
+        int blocks = Threefry.blocks(perKey);
         boolean lanes = Vectorization.enabled();
-        // Split the flat output, not the keys: one key often draws every word (a noise tensor).
-        int total = keys * perKey;
+        // Split the blocks of all keys, not the keys: one key often draws every word (a noise tensor).
+        int total = keys * blocks;
         int grain = Parallel.grainFor(BLOCK_WORK);
         return (arrays, offsets, scratch) -> {
             int[] k = (int[]) arrays[0], bits = (int[]) arrays[1];
             int ko = offsets[0], bo = offsets[1];
             Parallel.parallelFor(total, grain, (lane, from, to) -> {
                 for (int f = from; f < to; ) {
-                    int i = f / perKey, j0 = f - i * perKey;
-                    int j1 = Math.min(perKey, j0 + (to - f));
+                    int i = f / blocks, j0 = f - i * blocks;
+                    int j1 = Math.min(blocks, j0 + (to - f));
                     int k0 = k[ko + 2 * i], k1 = k[ko + 2 * i + 1];
                     int base = bo + i * perKey;
                     if (lanes) {
-                        ThreefryLanes.word0(k0, k1, bits, base, j0, j1);
+                        ThreefryLanes.bits(k0, k1, perKey, bits, base, j0, j1);
                     } else {
-                        Threefry.bits(k0, k1, bits, base, j0, j1);
+                        Threefry.bits(k0, k1, perKey, bits, base, j0, j1);
                     }
                     f += j1 - j0;
                 }

@@ -6,10 +6,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Threefry-2x32 over a run of consecutive counters, one counter per vector lane. The noise of a
- * DP-SGD step draws one block per parameter from a single key, so the scalar loop (20 dependent
- * rounds per block) would take longer than the rest of the step; lanes give the same bits as
- * {@link Threefry#block} many at a time. Only loaded when the Vector API is present.
+ * Threefry-2x32 over a run of consecutive blocks, one block per vector lane. The noise of a DP-SGD
+ * step draws a word per parameter from a single key, so the scalar loop (20 dependent rounds per
+ * block) would take longer than the rest of the step; lanes give the same bits as
+ * {@link Threefry#bits} many at a time. Only loaded when the Vector API is present.
  */
 final class ThreefryLanes {
     private static final VectorSpecies<Integer> S = IntVector.SPECIES_PREFERRED;
@@ -21,17 +21,20 @@ final class ThreefryLanes {
     }
 
     /**
-     * Writes {@code word0(threefry((k0, k1), (j, 0)))} to {@code out[base + j]} for {@code j} in
-     * {@code [from, to)}.
+     * Blocks {@code [from, to)} of the {@code n}-word draw of key {@code (k0, k1)}, exactly as
+     * {@link Threefry#bits}: lane {@code l} encrypts counter {@code (j + l, m + j + l)} and stores its
+     * two words at {@code j + l} and {@code m + j + l}, so both stores are contiguous runs. The last
+     * block of an odd draw (counter {@code (m - 1, 0)}, one word) is left to the scalar tail.
      */
-    static void word0(int k0, int k1, int[] out, int base, int from, int to) {
+    static void bits(int k0, int k1, int n, int[] out, int base, int from, int to) {
+        int m = Threefry.blocks(n), full = Math.min(to, n - m);
         int k2 = k0 ^ k1 ^ PARITY;
         int[] ks = {k0, k1, k2};
         IntVector lanes = IntVector.zero(S).addIndex(1);
         int j = from;
-        for (; j <= to - S.length(); j += S.length()) {
+        for (; j <= full - S.length(); j += S.length()) {
             IntVector x0 = lanes.add(j + k0);
-            IntVector x1 = IntVector.broadcast(S, k1);
+            IntVector x1 = lanes.add(m + j + k1);
             for (int group = 0; group < 5; group++) {
                 int[] rotations = group % 2 == 0 ? ROTATIONS_EVEN : ROTATIONS_ODD;
                 for (int r : rotations) {
@@ -42,7 +45,8 @@ final class ThreefryLanes {
                 x1 = x1.add(ks[(group + 2) % 3] + group + 1);
             }
             x0.intoArray(out, base + j);
+            x1.intoArray(out, base + m + j);
         }
-        Threefry.bits(k0, k1, out, base, j, to);
+        Threefry.bits(k0, k1, n, out, base, j, to);
     }
 }
