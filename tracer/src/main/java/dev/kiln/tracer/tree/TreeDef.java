@@ -112,9 +112,10 @@ public sealed interface TreeDef {
                 for (int i = 0; i < m.keys().size(); i++) {
                     out.put(m.keys().get(i), rebuild(m.children().get(i), leaves, cursor));
                 }
+                // Sequenced, so that flattening the rebuilt map again keeps this order.
                 yield out instanceof TreeMap<Object, Object> sorted
                         ? java.util.Collections.unmodifiableSortedMap(sorted)
-                        : java.util.Collections.unmodifiableMap(out);
+                        : java.util.Collections.unmodifiableSequencedMap((LinkedHashMap<Object, Object>) out);
             }
         };
     }

@@ -92,6 +92,7 @@ class PyTreeTest {
         assertEquals(List.of("z", "y"), new ArrayList<>(rl.keySet()));
         assertSame(D, rl.get("y"));
         assertEquals(List.of("m[z]", "m[y]"), fl.def().leafPaths("m"));
+        assertEquals(fl.def(), PyTree.flatten(rl).def(), "a rebuilt map flattens in the same order again");
     }
 
     @Test
