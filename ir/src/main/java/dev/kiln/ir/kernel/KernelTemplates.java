@@ -4,7 +4,6 @@ import dev.kiln.ir.Atom;
 import dev.kiln.ir.Equation;
 import dev.kiln.ir.Ints;
 import dev.kiln.ir.Literal;
-import dev.kiln.ir.Shape;
 import dev.kiln.ir.TensorType;
 import dev.kiln.ir.Var;
 import dev.kiln.ir.fusion.FusedKernel;
@@ -27,13 +26,12 @@ import java.util.function.Function;
  * step. Parameters that change the loops (a pad's widths, a slice's extent) are in the key, so
  * kernels they tell apart are lowered apart.
  *
- * <p>One parameter is left out: the start of a slice of a value read from memory, when slices are
- * all the kernel reads that value through (step {@code t} of the recurrence reading {@code x[t]}).
- * Such a start only adds a constant to the address of every load of that buffer: the index
- * {@code out*stride + start} of the sliced value goes straight into its load, no guard, quotient or
- * loop decision sees it, and loads of the buffer coincide or not whatever the start (the key keeps
- * each further slice's start relative to the first's). The copy is then the template's IR with
- * that buffer's addresses shifted by the difference of the two starts' flat offsets.
+ * <p>One parameter is left out: the start of a slice that only offsets the addresses of the
+ * values it reads from memory ({@link SliceShifts}: step {@code t} of the recurrence reading
+ * {@code x[t]}, or computing {@code x + b} at row {@code t} alone). The key keeps, for each value
+ * read from memory, which slice dimension shifts which of its dimensions; the copy is the
+ * template's IR with each such buffer's addresses shifted by the difference of the two kernels'
+ * flat offsets.
  */
 final class KernelTemplates {
     /** A lowered kernel and its buffers in slot order (see {@link #slots}). */
@@ -47,8 +45,8 @@ final class KernelTemplates {
     record Key(List<Object> parts, int[] offsets) {
     }
 
-    /** A slice of a value read from memory, its start relative to the first slice of that value in the kernel. */
-    private record SliceFromFirst(Ints startFromFirst, Ints extent, Ints strides) {
+    /** A slice whose start only offsets addresses: its extent and strides. */
+    private record ShiftingSlice(Ints extent, Ints strides) {
     }
 
     private final Map<List<Object>, Template> byKey = new HashMap<>();
@@ -64,7 +62,7 @@ final class KernelTemplates {
      * not shared.
      */
     static Key key(FusedKernel k, Function<Var, BufferRef> buffers) {
-        Map<Var, Ints> firstStart = slicedOnly(k);
+        SliceShifts.Result shifts = SliceShifts.of(k);
         List<Object> key = new ArrayList<>();
         List<Integer> offsets = new ArrayList<>();
         key.add(k.kind());
@@ -72,8 +70,7 @@ final class KernelTemplates {
         Map<Var, Integer> defined = new IdentityHashMap<>();
         Map<Var, Integer> read = new IdentityHashMap<>();
         for (Equation eq : k.equations()) {
-            Ints first = eq.primitive() instanceof Slice && eq.input(0) instanceof Var v ? firstStart.get(v) : null;
-            key.add(first == null ? eq.primitive() : fromFirst((Slice) eq.primitive(), first));
+            key.add(shifts.abstracted().contains(eq) ? shifting((Slice) eq.primitive()) : eq.primitive());
             key.add(eq.inputs().size());
             for (Atom a : eq.inputs()) {
                 if (a instanceof Literal l) {
@@ -91,7 +88,9 @@ final class KernelTemplates {
                             BufferRef b = buffers.apply(v);
                             key.add(v.type());
                             key.add(b == null ? null : b.kind());
-                            offsets.add(first == null ? 0 : flatOffset(v.shape(), first));
+                            int[] shift = shifts.slotShifts().get(v);
+                            key.add(shift == null ? null : Ints.of(shift));
+                            offsets.add(shift == null ? 0 : shifts.offset(v, k.equations()));
                         }
                         key.add(-1 - slot);
                     }
@@ -119,62 +118,12 @@ final class KernelTemplates {
         return new Key(key, offs);
     }
 
-    /**
-     * The values {@code k} reads from memory only as the operand of slices, each with the start of
-     * its first slice. A value any other equation reads keeps its slices' starts in the key.
-     */
-    private static Map<Var, Ints> slicedOnly(FusedKernel k) {
-        Map<Var, Ints> first = null;
-        Map<Var, Boolean> other = null;
-        Map<Var, Boolean> defined = new IdentityHashMap<>();
-        for (Equation eq : k.equations()) {
-            defined.put(eq.out(), true);
-        }
-        for (Equation eq : k.equations()) {
-            boolean slice = eq.primitive() instanceof Slice;
-            for (Atom a : eq.inputs()) {
-                if (!(a instanceof Var v) || defined.containsKey(v)) {
-                    continue;
-                }
-                if (slice) {
-                    if (first == null) {
-                        first = new IdentityHashMap<>();
-                    }
-                    first.putIfAbsent(v, ((Slice) eq.primitive()).start());
-                } else {
-                    if (other == null) {
-                        other = new IdentityHashMap<>();
-                    }
-                    other.put(v, true);
-                }
-            }
-        }
-        if (first == null) {
-            return Map.of();
-        }
-        if (other != null) {
-            first.keySet().removeAll(other.keySet());
-        }
-        return first;
-    }
-
-    private static SliceFromFirst fromFirst(Slice s, Ints first) {
-        int[] rel = new int[first.size()], extent = new int[first.size()];
-        for (int d = 0; d < rel.length; d++) {
-            rel[d] = s.start().get(d) - first.get(d);
+    private static ShiftingSlice shifting(Slice s) {
+        int[] extent = new int[s.start().size()];
+        for (int d = 0; d < extent.length; d++) {
             extent[d] = s.limit().get(d) - s.start().get(d);
         }
-        return new SliceFromFirst(Ints.of(rel), Ints.of(extent), s.strides());
-    }
-
-    /** The flat position of {@code start} in a row-major array of {@code shape}. */
-    private static int flatOffset(Shape shape, Ints start) {
-        int[] strides = shape.strides();
-        long off = 0;
-        for (int d = 0; d < strides.length; d++) {
-            off += (long) start.get(d) * strides[d];
-        }
-        return Math.toIntExact(off);
+        return new ShiftingSlice(Ints.of(extent), s.strides());
     }
 
     /**

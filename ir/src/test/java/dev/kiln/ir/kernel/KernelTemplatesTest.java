@@ -11,6 +11,7 @@ import dev.kiln.ir.DType;
 import dev.kiln.ir.Graph;
 import dev.kiln.ir.GraphBuilder;
 import dev.kiln.ir.Ints;
+import dev.kiln.ir.Shape;
 import dev.kiln.ir.SourceLocation;
 import dev.kiln.ir.TensorType;
 import dev.kiln.ir.Var;
@@ -23,12 +24,15 @@ import dev.kiln.ir.fusion.KernelKind;
 import dev.kiln.ir.gen.RandomPrograms;
 import dev.kiln.ir.interp.Interpreter;
 import dev.kiln.ir.prim.Binary;
+import dev.kiln.ir.prim.BroadcastInDim;
 import dev.kiln.ir.prim.BinaryOp;
 import dev.kiln.ir.prim.Convert;
 import dev.kiln.ir.prim.DotGeneral;
+import dev.kiln.ir.prim.Iota;
 import dev.kiln.ir.prim.Pad;
 import dev.kiln.ir.prim.Primitive;
 import dev.kiln.ir.prim.ReduceSum;
+import dev.kiln.ir.prim.Reshape;
 import dev.kiln.ir.prim.Slice;
 import dev.kiln.ir.prim.Unary;
 import dev.kiln.ir.prim.UnaryOp;
@@ -233,9 +237,14 @@ class KernelTemplatesTest {
         KernelProgram p = steps("two slices", (b, x, y, t) -> eq(b, new Binary(BinaryOp.MUL),
                 eq(b, new Unary(UnaryOp.EXP), rows(b, x, t, 2)), rows(b, y, Math.min(2 * t + 1, 2 * T - 2), 2)), 0, 1, 2, 3, 4);
         assertEquals(4, copies(p), p.text());
-        // x[t:t+2] + x[t+1:t+3]: two slices of one buffer, the second one row after the first.
-        p = steps("neighbour slices", (b, x, y, t) -> eq(b, new Binary(BinaryOp.ADD), rows(b, x, t, 2), rows(b, x, t + 1, 2)),
-                0, 3, 5, 7);
+        // (x + broadcast(y[0]))[t:t+2]: the sum is computed at the slice's rows alone.
+        p = steps("slice of a sum", (b, x, y, t) -> rows(b, eq(b, new Binary(BinaryOp.ADD), x,
+                eq(b, new BroadcastInDim(Shape.of(2 * T, H), Ints.of(0, 1)), rows(b, y, 0, 1))), t, 2), 0, 1, 2, 3);
+        assertEquals(3, copies(p), p.text());
+        // exp(broadcast(y[0:1], [2T, 1, H]))[t:t+1]: the start falls on a broadcast dimension.
+        p = steps("slice of a broadcast", (b, x, y, t) -> eq(b, new Unary(UnaryOp.EXP), eq(b, new Slice(Ints.of(t, 0, 0),
+                Ints.of(t + 1, 1, H), Ints.of(1, 1, 1)), eq(b, new BroadcastInDim(Shape.of(2 * T, 1, H), Ints.of(1, 2)), rows(b, x, 0, 1)))),
+                0, 1, 2, 3);
         assertEquals(3, copies(p), p.text());
         // A reduction over a slice: sum(x[t:t+3], axis 0).
         p = steps("sliced reduction", (b, x, y, t) -> eq(b, new ReduceSum(Ints.of(0)), rows(b, x, t, 3)), 0, 2, 4, 6);
@@ -244,16 +253,27 @@ class KernelTemplatesTest {
 
     @Test
     void kernelsWhoseSlicesDifferInMoreThanTheirStartDoNotShare() {
-        // The distance between two slices of one buffer decides which loads coincide.
-        KernelProgram p = steps("distance", (b, x, y, t) -> eq(b, new Binary(BinaryOp.ADD), rows(b, x, 1, 2), rows(b, x, t, 2)),
+        // Two slices of one buffer: their distance decides which loads coincide (not shared, even if equal).
+        KernelProgram p = steps("neighbour slices", (b, x, y, t) -> eq(b, new Binary(BinaryOp.ADD), rows(b, x, t, 2), rows(b, x, t + 1, 2)),
+                0, 3, 5);
+        assertEquals(0, copies(p), p.text());
+        p = steps("distance", (b, x, y, t) -> eq(b, new Binary(BinaryOp.ADD), rows(b, x, 1, 2), rows(b, x, t, 2)),
                 1, 2, 3);
         assertEquals(0, copies(p), p.text());
         // A buffer also read whole (through a reduction's broadcast here) keeps its slices' starts.
         p = steps("read whole too", (b, x, y, t) -> eq(b, new Binary(BinaryOp.ADD), rows(b, x, t, 2 * T - 4),
                 eq(b, new Slice(Ints.of(0, 0), Ints.of(2 * T - 4, H), Ints.of(1, 1)), x)), 1, 2, 3);
         assertEquals(0, copies(p), p.text());
-        // A slice of a value computed in the kernel: its start moves that value's index, not an address.
-        p = steps("computed", (b, x, y, t) -> rows(b, eq(b, new Unary(UnaryOp.EXP), x), t, 2), 0, 1, 2);
+        // A slice of an iota, or of a reshape: the start changes a value or goes under a quotient.
+        p = steps("iota", (b, x, y, t) -> eq(b, new Binary(BinaryOp.ADD), rows(b, eq(b, new Iota(DType.F32, Shape.of(2 * T, H), 0)), t, 2),
+                rows(b, x, 0, 2)), 0, 1, 2);
+        assertEquals(0, copies(p), p.text());
+        p = steps("reshape", (b, x, y, t) -> eq(b, new Unary(UnaryOp.EXP), eq(b, new Slice(Ints.of(t, 0), Ints.of(t + 2, 2 * H),
+                Ints.of(1, 1)), eq(b, new Reshape(Shape.of(T, 2 * H)), x))), 0, 1, 2);
+        assertEquals(0, copies(p), p.text());
+        // A buffer read both through the slice and at the kernel's own index.
+        p = steps("read unshifted too", (b, x, y, t) -> eq(b, new Binary(BinaryOp.ADD), eq(b, new Unary(UnaryOp.EXP), x),
+                eq(b, new BroadcastInDim(Shape.of(2 * T, H), Ints.of(0, 1)), rows(b, eq(b, new Unary(UnaryOp.EXP), x), t, 1))), 0, 1, 2);
         assertEquals(0, copies(p), p.text());
         // Another extent or stride is another loop.
         p = steps("extent", (b, x, y, t) -> eq(b, new ReduceSum(Ints.of(0, 1)), rows(b, x, 0, t)), 1, 2, 3);
