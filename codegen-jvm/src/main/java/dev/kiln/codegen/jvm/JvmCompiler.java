@@ -145,7 +145,7 @@ public final class JvmCompiler {
      */
     private static LoopStep loopStep(LoopKernel l, BufferPlan buffers, Dump dump, Prepared.Cache cache) {
         List<BufferRef> params = params(l);
-        Prepared p = cache.of(l, () -> prepare(l, params));
+        Prepared p = cache.of(l, params, () -> prepare(l, params));
         dump.write("06-bytecode/" + l.name() + ".txt", () -> HiddenClasses.text(p.cls().bytes()));
         Placement[] placements = new Placement[params.size()];
         for (int i = 0; i < placements.length; i++) {

@@ -1,9 +1,12 @@
 package dev.kiln.codegen.jvm;
 
 import dev.kiln.codegen.jvm.gen.LoopClasses;
+import dev.kiln.ir.kernel.BufferRef;
 import dev.kiln.ir.kernel.KernelProgram;
 import dev.kiln.ir.kernel.LoopKernel;
+import dev.kiln.ir.kernel.RebasedKernel;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -16,7 +19,8 @@ record Prepared(LoopClasses.Entry cls, int[] bases, int extent, int grain) {
 
     /**
      * One compile's prepared kernels, by template: a kernel lowering copied from another (same
-     * body up to buffers, which correspond position for position) reuses that one's.
+     * body up to buffers, which correspond position for position, and constants added to their
+     * addresses) reuses that one's class and split, with the address bases of its own body.
      */
     static final class Cache {
         private final KernelProgram program;
@@ -26,7 +30,7 @@ record Prepared(LoopClasses.Entry cls, int[] bases, int extent, int grain) {
             this.program = program;
         }
 
-        Prepared of(LoopKernel k, Supplier<Prepared> prepare) {
+        Prepared of(LoopKernel k, List<BufferRef> params, Supplier<Prepared> prepare) {
             LoopKernel t = program.template(k);
             if (t == k) {
                 Prepared p = prepare.get();
@@ -37,8 +41,14 @@ record Prepared(LoopClasses.Entry cls, int[] bases, int extent, int grain) {
             if (p == null) {
                 p = prepare.get();
                 byTemplate.put(t, p);
+                return p;
             }
-            return p;
+            Map<BufferRef, Integer> bases = RebasedKernel.basesOf(k);
+            int[] own = new int[params.size()];
+            for (int i = 0; i < own.length; i++) {
+                own[i] = bases.getOrDefault(params.get(i), 0);
+            }
+            return new Prepared(p.cls(), own, p.extent(), p.grain());
         }
     }
 }

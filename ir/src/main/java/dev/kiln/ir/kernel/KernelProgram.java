@@ -32,8 +32,9 @@ public record KernelProgram(FusionPlan plan, List<Kernel> kernels, List<BufferRe
     /**
      * The loop kernel whose IR {@code k} shares: {@code k} itself, or an earlier kernel of which
      * {@code k} is a copy with other buffers, position for position in its reads, writes and
-     * scratch (so a backend may reuse what it derived from the template's body, such as generated
-     * code and address bases, with {@code k}'s own buffers).
+     * scratch, and possibly constants added to a buffer's addresses (a slice at another start): so
+     * a backend may reuse what it derived from the template's body, such as generated code for its
+     * rebased body ({@link RebasedKernel}), with {@code k}'s own buffers and address bases.
      */
     public LoopKernel template(LoopKernel k) {
         LoopKernel t = renamedFrom.get(k);

@@ -2,10 +2,12 @@ package dev.kiln.ir.kernel;
 
 import dev.kiln.ir.Atom;
 import dev.kiln.ir.Equation;
+import dev.kiln.ir.Ints;
 import dev.kiln.ir.Literal;
 import dev.kiln.ir.TensorType;
 import dev.kiln.ir.Var;
 import dev.kiln.ir.fusion.FusedKernel;
+import dev.kiln.ir.prim.Slice;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,12 +23,30 @@ import java.util.function.Function;
  * which variables those are. So two kernels with equal {@link #key keys} lower to the same kernel
  * IR up to their buffers, and the second is the first's with its buffers renamed: an unrolled
  * recurrence (the LSTM's 256 steps) lowers its step's reductions and epilogues once, not once a
- * step. Parameters that change the loops (a slice's start, a pad's widths) are in the key, so
+ * step. Parameters that change the loops (a pad's widths, a slice's extent) are in the key, so
  * kernels they tell apart are lowered apart.
+ *
+ * <p>One parameter is left out: the start of a slice that only offsets the addresses of the
+ * values it reads from memory ({@link SliceShifts}: step {@code t} of the recurrence reading
+ * {@code x[t]}, or computing {@code x + b} at row {@code t} alone). The key keeps, for each value
+ * read from memory, which slice dimension shifts which of its dimensions; the copy is the
+ * template's IR with each such buffer's addresses shifted by the difference of the two kernels'
+ * flat offsets.
  */
 final class KernelTemplates {
     /** A lowered kernel and its buffers in slot order (see {@link #slots}). */
-    private record Template(Kernel kernel, List<BufferRef> slots) {
+    private record Template(Kernel kernel, List<BufferRef> slots, int[] offsets) {
+    }
+
+    /**
+     * A kernel's structure ({@code parts}, compared) and, per slot read from memory, the flat offset
+     * of the first slice start that {@code parts} leaves out (0 for a slot not read through such slices).
+     */
+    record Key(List<Object> parts, int[] offsets) {
+    }
+
+    /** A slice whose start only offsets addresses: its extent and strides. */
+    private record ShiftingSlice(Ints extent, Ints strides) {
     }
 
     private final Map<List<Object>, Template> byKey = new HashMap<>();
@@ -37,16 +57,20 @@ final class KernelTemplates {
      * The structure of {@code k}: kind, shape, each equation's primitive and inputs (a literal, an
      * earlier equation of the kernel by position, or a value read from memory by its slot, type
      * and buffer kind), each output by position, and whether the root's result has a buffer of its
-     * own. {@code buffers} gives the buffer of every value in memory, or null.
+     * own; slice starts left out where they only offset addresses (see the class comment).
+     * {@code buffers} gives the buffer of every value in memory, or null. Null for a kernel that is
+     * not shared.
      */
-    static List<Object> key(FusedKernel k, Function<Var, BufferRef> buffers) {
+    static Key key(FusedKernel k, Function<Var, BufferRef> buffers) {
+        SliceShifts.Result shifts = SliceShifts.of(k);
         List<Object> key = new ArrayList<>();
+        List<Integer> offsets = new ArrayList<>();
         key.add(k.kind());
         key.add(k.shape());
         Map<Var, Integer> defined = new IdentityHashMap<>();
         Map<Var, Integer> read = new IdentityHashMap<>();
         for (Equation eq : k.equations()) {
-            key.add(eq.primitive());
+            key.add(shifts.abstracted().contains(eq) ? shifting((Slice) eq.primitive()) : eq.primitive());
             key.add(eq.inputs().size());
             for (Atom a : eq.inputs()) {
                 if (a instanceof Literal l) {
@@ -64,6 +88,9 @@ final class KernelTemplates {
                             BufferRef b = buffers.apply(v);
                             key.add(v.type());
                             key.add(b == null ? null : b.kind());
+                            int[] shift = shifts.slotShifts().get(v);
+                            key.add(shift == null ? null : Ints.of(shift));
+                            offsets.add(shift == null ? 0 : shifts.offset(v, k.equations()));
                         }
                         key.add(-1 - slot);
                     }
@@ -84,7 +111,19 @@ final class KernelTemplates {
             }
             key.add(local);
         }
-        return key;
+        int[] offs = new int[offsets.size()];
+        for (int i = 0; i < offs.length; i++) {
+            offs[i] = offsets.get(i);
+        }
+        return new Key(key, offs);
+    }
+
+    private static ShiftingSlice shifting(Slice s) {
+        int[] extent = new int[s.start().size()];
+        for (int d = 0; d < extent.length; d++) {
+            extent[d] = s.limit().get(d) - s.start().get(d);
+        }
+        return new ShiftingSlice(Ints.of(extent), s.strides());
     }
 
     /**
@@ -111,12 +150,12 @@ final class KernelTemplates {
 
     /**
      * The kernel lowered for {@code key} with its buffers renamed to {@code slots} (the kernel's
-     * own, without scratch), or null. The template's scratch buffer, if any, is replaced by
-     * {@code scratch} of its type.
+     * own, without scratch) and their addresses shifted by the difference of the slots' offsets,
+     * or null. The template's scratch buffer, if any, is replaced by {@code scratch} of its type.
      */
-    Kernel lookup(List<Object> key, List<BufferRef> slots, String name, Equation root,
+    Kernel lookup(Key key, List<BufferRef> slots, String name, Equation root,
                   Function<TensorType, BufferRef> scratch) {
-        Template t = key == null ? null : byKey.get(key);
+        Template t = key == null ? null : byKey.get(key.parts());
         if (t == null || t.slots().size() < slots.size() || t.slots().size() > slots.size() + 1) {
             return null;
         }
@@ -128,12 +167,22 @@ final class KernelTemplates {
                 return null; // the two kernels' buffers coincide differently: lower afresh
             }
         }
+        Map<BufferRef, Integer> shift = Map.of();
+        for (int i = 0; i < key.offsets().length; i++) {
+            int delta = key.offsets()[i] - t.offsets()[i];
+            if (delta != 0) {
+                if (shift.isEmpty()) {
+                    shift = new HashMap<>();
+                }
+                shift.put(slots.get(i), delta);
+            }
+        }
         if (t.slots().size() > slots.size()) {
             // Made only once the kernel is known to be shared, so no unused scratch buffer is left behind.
             BufferRef own = t.slots().getLast();
             renaming.put(own, scratch.apply(own.type()));
         }
-        return renamed(t.kernel(), renaming, name, root);
+        return renamed(t.kernel(), renaming, shift, name, root);
     }
 
     /**
@@ -141,8 +190,8 @@ final class KernelTemplates {
      * if those name every buffer it touches (so that renaming them is complete) and it has at
      * most one scratch buffer (the library result {@link #lookup} knows how to make).
      */
-    void remember(List<Object> key, Kernel kernel, List<BufferRef> slots) {
-        if (key == null || byKey.containsKey(key) || slots.contains(null)) {
+    void remember(Key key, Kernel kernel, List<BufferRef> slots) {
+        if (key == null || byKey.containsKey(key.parts()) || slots.contains(null)) {
             return;
         }
         List<BufferRef> all = new ArrayList<>(slots);
@@ -153,7 +202,7 @@ final class KernelTemplates {
             all.addAll(lib.scratch());
         }
         if (new HashSet<>(all).containsAll(touches(kernel))) {
-            byKey.put(key, new Template(kernel, List.copyOf(all)));
+            byKey.put(key.parts(), new Template(kernel, List.copyOf(all), key.offsets()));
         }
     }
 
@@ -186,22 +235,30 @@ final class KernelTemplates {
         return java.util.Collections.unmodifiableMap(renamedFrom);
     }
 
-    private Kernel renamed(Kernel k, Map<BufferRef, BufferRef> m, String name, Equation root) {
+    private Kernel renamed(Kernel k, Map<BufferRef, BufferRef> m, Map<BufferRef, Integer> shift, String name, Equation root) {
         return switch (k) {
-            case LoopKernel l -> renamed(l, m, name);
+            case LoopKernel l -> renamed(l, m, shift, name);
             case LibraryKernel lib -> new LibraryKernel(name, root, map(lib.operands(), m), map(lib.result(), m),
-                    lib.epilogue() == null ? null : renamed(lib.epilogue(), m, name + "_epilogue"), map(lib.scratch(), m));
+                    lib.epilogue() == null ? null : renamed(lib.epilogue(), m, shift, name + "_epilogue"), map(lib.scratch(), m));
             case AliasKernel a -> throw new IllegalStateException("aliases are not shared: " + a.name());
         };
     }
 
-    private LoopKernel renamed(LoopKernel l, Map<BufferRef, BufferRef> m, String name) {
-        List<LoopKernel.InPlace> inPlace = new ArrayList<>(l.inPlace().size());
-        for (LoopKernel.InPlace p : l.inPlace()) {
-            inPlace.add(new LoopKernel.InPlace(map(p.read(), m), map(p.written(), m)));
+    private LoopKernel renamed(LoopKernel l, Map<BufferRef, BufferRef> m, Map<BufferRef, Integer> shift, String name) {
+        List<BufferRef> reads = map(l.reads(), m), writes = map(l.writes(), m);
+        List<Stmt> body = KernelWalk.mapBuffers(l.body(), b -> map(b, m));
+        List<LoopKernel.InPlace> inPlace;
+        if (shift.isEmpty()) {
+            inPlace = new ArrayList<>(l.inPlace().size());
+            for (LoopKernel.InPlace p : l.inPlace()) {
+                inPlace.add(new LoopKernel.InPlace(map(p.read(), m), map(p.written(), m)));
+            }
+        } else {
+            body = KernelWalk.mapAccesses(body, (b, i) -> i.plus(shift.getOrDefault(b, 0)));
+            // Whether a buffer is read exactly where another is written depends on the offsets.
+            inPlace = InPlaceAnalysis.of(body, reads, writes);
         }
-        LoopKernel out = new LoopKernel(name, map(l.reads(), m), map(l.writes(), m), map(l.scratch(), m),
-                KernelWalk.mapBuffers(l.body(), b -> map(b, m)), inPlace);
+        LoopKernel out = new LoopKernel(name, reads, writes, map(l.scratch(), m), body, inPlace);
         renamedFrom.put(out, l);
         return out;
     }

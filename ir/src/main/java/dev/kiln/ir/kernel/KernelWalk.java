@@ -2,6 +2,7 @@ package dev.kiln.ir.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -116,6 +117,34 @@ public final class KernelWalk {
 
     public static Expr mapExpr(Expr e, UnaryOperator<Idx> f) {
         return mapExpr(e, f, (b, i) -> f.apply(i));
+    }
+
+    /**
+     * Calls {@code f} on the buffer and index of every load and store, in the order
+     * {@link #mapAccesses} visits them (a store's own index before the loads of its value).
+     */
+    public static void accesses(List<Stmt> body, BiConsumer<BufferRef, Idx> f) {
+        Consumer<Expr> loads = e -> {
+            if (e instanceof Expr.Load l) {
+                f.accept(l.buffer(), l.index());
+            }
+        };
+        for (Stmt s : body) {
+            switch (s) {
+                case Stmt.Loop l -> accesses(l.body(), f);
+                case Stmt.Assign a -> expr(a.value(), loads);
+                case Stmt.Accumulate a -> expr(a.value(), loads);
+                case Stmt.ArgMaxUpdate a -> expr(a.value(), loads);
+                case Stmt.Store st -> {
+                    f.accept(st.buffer(), st.index());
+                    expr(st.value(), loads);
+                }
+                case Stmt.If i -> {
+                    accesses(i.then(), f);
+                    accesses(i.otherwise(), f);
+                }
+            }
+        }
     }
 
     /**

@@ -91,7 +91,7 @@ public final class Lowering {
         if (templates == null || k.kind() == KernelKind.ALIAS) {
             return lowerAfresh(k);
         }
-        List<Object> key = KernelTemplates.key(k, bufferOf::get);
+        KernelTemplates.Key key = KernelTemplates.key(k, bufferOf::get);
         List<BufferRef> slots = KernelTemplates.slots(k, bufferOf::get);
         Kernel shared = templates.lookup(key, slots, k.name(), k.root(), t -> scratch(k.name() + "_result", t));
         if (shared != null) {

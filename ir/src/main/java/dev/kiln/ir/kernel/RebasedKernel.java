@@ -18,17 +18,24 @@ public record RebasedKernel(LoopKernel kernel, Map<BufferRef, Integer> bases) {
 
     /** {@code k} rebased; a kernel whose bases are all zero is returned as it is. */
     public static RebasedKernel of(LoopKernel k) {
-        Map<BufferRef, Integer> bases = new HashMap<>();
-        KernelWalk.mapAccesses(k.body(), (b, i) -> {
-            bases.putIfAbsent(b, i.constant());
-            return i;
-        });
-        bases.values().removeIf(v -> v == 0);
+        Map<BufferRef, Integer> bases = basesOf(k);
         if (bases.isEmpty()) {
             return new RebasedKernel(k, Map.of());
         }
         List<Stmt> body = KernelWalk.mapAccesses(k.body(), (b, i) -> i.plus(-bases.getOrDefault(b, 0)));
         return new RebasedKernel(new LoopKernel(k.name(), k.reads(), k.writes(), k.scratch(), body, k.inPlace()), bases);
+    }
+
+    /**
+     * The base of each buffer of {@code k} with a nonzero one, without rebasing its body: a kernel
+     * equal to another but for constants added to its buffers' addresses has the other's rebased
+     * body, with its own bases.
+     */
+    public static Map<BufferRef, Integer> basesOf(LoopKernel k) {
+        Map<BufferRef, Integer> bases = new HashMap<>();
+        KernelWalk.accesses(k.body(), (b, i) -> bases.putIfAbsent(b, i.constant()));
+        bases.values().removeIf(v -> v == 0);
+        return bases;
     }
 
     /** The base of {@code b} (0 if its addresses had no constant part). */
