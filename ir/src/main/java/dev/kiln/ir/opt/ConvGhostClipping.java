@@ -39,15 +39,27 @@ import java.util.List;
  * large ones are not. Results equal the original up to floating-point reassociation.
  */
 public final class ConvGhostClipping implements GraphPass {
-    private final boolean costed;
+    /** Whether to rewrite: never, as the costs say, or whatever they say. */
+    enum Mode { OFF, COSTED, ALWAYS }
 
+    private final Mode mode;
+
+    /**
+     * The pass as the standard pipeline runs it: costed, unless the system property
+     * {@code kiln.convGhost} says {@code false} (off) or {@code always} (for before/after
+     * measurements of the same build).
+     */
     public ConvGhostClipping() {
-        this(true);
+        this(switch (System.getProperty("kiln.convGhost", "")) {
+            case "false" -> Mode.OFF;
+            case "always" -> Mode.ALWAYS;
+            default -> Mode.COSTED;
+        });
     }
 
-    /** With {@code costed} false, every matching gradient is rewritten whatever it costs (tests use tiny shapes). */
-    ConvGhostClipping(boolean costed) {
-        this.costed = costed;
+    /** With {@link Mode#ALWAYS}, every matching gradient is rewritten whatever it costs (tests use tiny shapes). */
+    ConvGhostClipping(Mode mode) {
+        this.mode = mode;
     }
 
     @Override
@@ -57,6 +69,9 @@ public final class ConvGhostClipping implements GraphPass {
 
     @Override
     public Graph run(Graph g) {
+        if (mode == Mode.OFF) {
+            return g;
+        }
         GraphIndex index = new GraphIndex(g);
         ClippingPlan plan = new ClippingPlan();
         for (Equation eq : g.equations()) {
@@ -65,7 +80,7 @@ public final class ConvGhostClipping implements GraphPass {
                 if (conv != null && conv.primitive() instanceof ConvGeneralDilated p && matches(eq, conv, p, index)) {
                     PerExampleUses uses = PerExampleUses.of(eq.out(), 1, index);
                     if (!uses.isEmpty()) {
-                        new Candidate(conv, p, uses).plan(plan, costed);
+                        new Candidate(conv, p, uses).plan(plan, mode == Mode.COSTED);
                     }
                 }
             }
@@ -76,8 +91,9 @@ public final class ConvGhostClipping implements GraphPass {
     /**
      * Whether {@code reshape} splits the output features of a per-example weight-gradient
      * convolution into {@code [B, Cout]} and is the convolution's only reader: lhs
-     * {@code [N, B, ..]}, rhs {@code [B*Cout, 1, ..]}, {@code B} feature groups, non-negative
-     * padding (a crop would take rows the patches do not see).
+     * {@code [N, B, ..]}, rhs {@code [B*Cout, 1, ..]}, {@code B} feature groups. Any strides,
+     * dilations and padding: negative padding (a strided layer's gradient crops the rows its last
+     * window skips) is a crop by the same {@code pad}.
      */
     private static boolean matches(Equation reshape, Equation conv, ConvGeneralDilated p, GraphIndex index) {
         TensorType lhs = conv.input(0).type(), rhs = conv.input(1).type(), out = conv.out().type();
@@ -86,11 +102,6 @@ public final class ConvGhostClipping implements GraphPass {
                 || lhs.dim(1) != f || rhs.dim(1) != 1 || rhs.dim(0) % f != 0
                 || index.isOutput(conv.out()) || index.readers(conv.out()).size() != 1) {
             return false;
-        }
-        for (int s = 0; s < p.spatialRank(); s++) {
-            if (p.padLow().get(s) < 0 || p.padHigh().get(s) < 0) {
-                return false;
-            }
         }
         int[] split = new int[out.rank() + 1];
         split[0] = out.dim(0);
@@ -189,7 +200,7 @@ public final class ConvGhostClipping implements GraphPass {
             return slices.size() == 1 ? slices.get(0) : e.emit(new Concatenate(0), slices.toArray(Atom[]::new));
         }
 
-        /** The lhs with the convolution's padding and lhs dilation made explicit (zeros). */
+        /** The lhs with the convolution's padding (zeros, or a crop where negative) and lhs dilation made explicit. */
         Atom padded(Emitter e, Atom x) {
             int d = p.spatialRank();
             int[] low = new int[d + 2], high = new int[d + 2], interior = new int[d + 2];

@@ -48,8 +48,8 @@ class ConvGhostClippingTest {
                 taps[a] = 1 + rnd.nextInt(3);
                 stride[a] = 1 + rnd.nextInt(2);
                 dil[a] = 1 + rnd.nextInt(2);
-                lo[a] = rnd.nextInt(3);
-                hi[a] = rnd.nextInt(3);
+                lo[a] = rnd.nextInt(4) - 1;
+                hi[a] = rnd.nextInt(4) - 1;
                 in[a] = (taps[a] - 1) * stride[a] + (k[a] - 1) * dil[a] + 1 - lo[a] - hi[a];
                 ok &= in[a] >= 1;
             }
@@ -102,7 +102,7 @@ class ConvGhostClippingTest {
             Var grad = perExampleGradient(g, l, DType.F64);
             Var w = g.in(DType.F64, l.b);
             Graph graph = g.build(norm(g, grad), clippedSum(g, grad, w));
-            Graph opt = new DeadCodeElimination().run(new ConvGhostClipping(false).run(graph));
+            Graph opt = new DeadCodeElimination().run(new ConvGhostClipping(ConvGhostClipping.Mode.ALWAYS).run(graph));
             assertEquals(0, groupedConvs(opt), "trial " + trial + ": the per-example gradient is gone:\n" + opt);
             assertSameF64(graph, opt, inputs(graph, rnd, 1));
         }
@@ -134,13 +134,13 @@ class ConvGhostClippingTest {
         Var grad = perExampleGradient(g, l, DType.F64);
         Var w = g.in(DType.F64, l.b);
         Graph graph = g.build(norm(g, grad), clippedSum(g, grad, w), g.un(UnaryOp.EXP, grad));
-        Graph opt = new DeadCodeElimination().run(new ConvGhostClipping(false).run(graph));
+        Graph opt = new DeadCodeElimination().run(new ConvGhostClipping(ConvGhostClipping.Mode.ALWAYS).run(graph));
         assertEquals(1, groupedConvs(opt), "the exp still reads the gradient");
         assertSameF64(graph, opt, inputs(graph, rnd, 1));
     }
 
     @Test
-    void anOrdinaryOrBatchGroupedOrCroppingConvolutionIsLeftAlone() {
+    void anOrdinaryOrGroupedLayersConvolutionIsLeftAlone() {
         int[] one = {1, 1}, zero = {0, 0};
         Layer l = new Layer(3, 2, 2, new int[] {4, 4}, new int[] {2, 2}, new int[] {3, 3}, one, one, zero, zero);
         // feature_group_count 1: lhs [N, C=3] with a [6, 3] kernel is not a per-example gradient
@@ -149,15 +149,28 @@ class ConvGhostClippingTest {
         Var conv = g.eq(l.conv(1), x, d);
         Var grad = g.eq(new Reshape(Shape.of(2, 3, 2, 3, 3)), conv);
         Graph plain = g.build(norm(g, grad), clippedSum(g, grad, w));
-        assertSame(plain, new ConvGhostClipping(false).run(plain));
-        // negative padding crops the input: declined
+        assertSame(plain, new ConvGhostClipping(ConvGhostClipping.Mode.ALWAYS).run(plain));
+        // several input features per group (rhs [6, 2, ..]): a grouped layer's own gradient, not vmap's
         G h = new G();
-        Var x2 = h.f32(2, 3, 5, 5), d2 = h.f32(6, 1, 2, 2), w2 = h.f32(3);
-        ConvGeneralDilated crop = new ConvGeneralDilated(Ints.of(1, 1), Ints.of(-1, -1), Ints.of(0, 0), Ints.of(1, 1),
-                Ints.of(1, 1), 3, 1);
-        Var grad2 = h.eq(new Reshape(Shape.of(2, 3, 2, 3, 3)), h.eq(crop, x2, d2));
-        Graph cropped = h.build(norm(h, grad2), clippedSum(h, grad2, w2));
-        assertSame(cropped, new ConvGhostClipping(false).run(cropped));
+        Var x2 = h.f32(2, 6, 4, 4), d2 = h.f32(6, 2, 2, 2), w2 = h.f32(3);
+        Var grad2 = h.eq(new Reshape(Shape.of(2, 3, 2, 3, 3)), h.eq(l.conv(3), x2, d2));
+        Graph grouped = h.build(norm(h, grad2), clippedSum(h, grad2, w2));
+        assertSame(grouped, new ConvGhostClipping(ConvGhostClipping.Mode.ALWAYS).run(grouped));
+    }
+
+    @Test
+    void aStridedLayersCroppingGradientIsRewrittenExactly() {
+        // MNIST's second layer in miniature: 4x4 kernel, stride 2 on a 9x9 map, so the gradient
+        // convolution has rhs dilation 2 and crops the input's last row and column (pad high -1)
+        Layer l = new Layer(3, 2, 3, new int[] {9, 9}, new int[] {3, 3}, new int[] {4, 4}, new int[] {1, 1},
+                new int[] {2, 2}, new int[] {0, 0}, new int[] {-1, -1});
+        G g = new G();
+        Var grad = perExampleGradient(g, l, DType.F64);
+        Var w = g.in(DType.F64, l.b);
+        Graph graph = g.build(norm(g, grad), clippedSum(g, grad, w));
+        Graph opt = new DeadCodeElimination().run(new ConvGhostClipping(ConvGhostClipping.Mode.ALWAYS).run(graph));
+        assertEquals(0, groupedConvs(opt), opt.toString());
+        assertSameF64(graph, opt, inputs(graph, new Random(13), 1));
     }
 
     @Test
@@ -170,7 +183,7 @@ class ConvGhostClippingTest {
         // [2, 6, 3, 3] as [2, 2, 3, 3, 3]: features split (Cout, B), not (B, Cout)
         Var grad = g.eq(new Reshape(Shape.of(2, 2, 3, 3, 3)), conv);
         Graph graph = g.build(norm(g, grad), clippedSum(g, grad, w));
-        assertSame(graph, new ConvGhostClipping(false).run(graph));
+        assertSame(graph, new ConvGhostClipping(ConvGhostClipping.Mode.ALWAYS).run(graph));
     }
 
     @Test
@@ -180,7 +193,7 @@ class ConvGhostClippingTest {
         G g = new G();
         Var grad = perExampleGradient(g, l, DType.F32);
         Graph graph = g.build(g.sum(g.mul(grad, grad), 1, 2, 3, 4));
-        assertSame(graph, new ConvGhostClipping(false).run(graph));
+        assertSame(graph, new ConvGhostClipping(ConvGhostClipping.Mode.ALWAYS).run(graph));
         assertTrue(groupedConvs(graph) == 1);
     }
 }
