@@ -26,8 +26,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>Squared norm: {@code |G_b|^2 = sum_{k,l} (P_b^T P_b)[k,l] (D_b^T D_b)[k,l]}, two batched
- *       Gram contractions {@code [B, K.., K..]}; the patches are slices of the padded input, one
- *       per tap, concatenated along the feature axis.
+ *       Gram contractions {@code [B, K.., K..]}; the patches are slices of the padded input
+ *       (examples first, features last), one per tap, concatenated along the feature axis.
  *   <li>Weighted sum: {@code sum_b w[b] G_b} is one ordinary convolution ({@code
  *       feature_group_count = 1}) of {@code X} with {@code D} as {@code [Cout, B, K..]} and
  *       {@code w} folded into the smaller operand: the non-private weight-gradient convolution.
@@ -145,7 +145,7 @@ public final class ConvGhostClipping implements GraphPass {
             double dense = n * b * o * s;
             double macs = dense * k;
             double padded = n * b * spatial(padded(lhs()));
-            double normNew = padded + 2 * n * b * s * k + ClippingCost.MAC * b * k * k * (n * s + o)
+            double normNew = n * b * spatial(lhs()) + padded + 2 * n * b * s * k + ClippingCost.MAC * b * k * k * (n * s + o)
                     + b * k * (n * s + o) + 3 * b * k * k;
             double sumNew = Math.min(n * b * spatial(lhs()), o * b * k) + ClippingCost.MAC * macs;
             double materialise = ClippingCost.MAC * macs * shortContractionPenalty(k) + dense;
@@ -174,53 +174,60 @@ public final class ConvGhostClipping implements GraphPass {
         Atom squaredNorms(Emitter e) {
             int d = p.spatialRank();
             Atom patches = patches(e, e.in(conv.input(0)));
-            Atom pp = e.dot(patches, patches, Ints.of(0), Ints.of(0), Ints.of(1), Ints.of(1));
+            Atom pp = e.dot(patches, patches, Ints.of(d + 1), Ints.of(d + 1), Ints.of(0), Ints.of(0));
             Atom dd = cotangents(e);
             Atom ddGram = e.dot(dd, dd, Ints.of(1), Ints.of(1), Ints.of(0), Ints.of(0));
             return e.sum(e.mul(pp, ddGram), Ints.range(1, 1 + 2 * d));
         }
 
         /**
-         * {@code [S*Cin, B, K..]}: for each tap {@code s} (row-major over the output spatial
-         * dims), the padded input at {@code s*stride + k*rhsDilation} for every {@code k}.
+         * {@code [B, K.., S*Cin]}: for each tap {@code s} (row-major over the output spatial
+         * dims), the padded input at {@code s*stride + k*rhsDilation} for every {@code k}. Examples
+         * first and features last, so that each example's patches are one row-major
+         * {@code [K, S*Cin]} matrix whose Gram matrix contracts contiguous rows.
          */
         Atom patches(Emitter e, Atom x) {
             int d = p.spatialRank();
-            Atom xp = padded(e, x);
+            int[] toLast = new int[d + 2];
+            toLast[0] = 1;
+            for (int a = 0; a < d; a++) {
+                toLast[a + 1] = a + 2;
+            }
+            Atom xp = padded(e, e.transpose(x, toLast));
             int[] taps = spatialDims(conv.out().type());
             int[] kdims = spatialDims(rhs());
             List<Atom> slices = new ArrayList<>();
             int[] tap = new int[d];
             for (int t = 0; t < (int) s(); t++) {
-                int[] start = new int[d + 2], limit = new int[d + 2], strides = new int[d + 2];
-                limit[0] = x.type().dim(0);
-                limit[1] = x.type().dim(1);
-                strides[0] = 1;
-                strides[1] = 1;
+                int[] start = new int[d + 2], limit = xp.shape().toArray(), strides = new int[d + 2];
+                java.util.Arrays.fill(strides, 1);
                 for (int a = 0; a < d; a++) {
                     int from = tap[a] * p.windowStrides().get(a), step = p.rhsDilation().get(a);
-                    start[a + 2] = from;
-                    limit[a + 2] = from + (kdims[a] - 1) * step + 1;
-                    strides[a + 2] = step;
+                    start[a + 1] = from;
+                    limit[a + 1] = from + (kdims[a] - 1) * step + 1;
+                    strides[a + 1] = step;
                 }
                 slices.add(e.emit(new Slice(Ints.of(start), Ints.of(limit), Ints.of(strides)), xp));
                 for (int a = d - 1; a >= 0 && ++tap[a] == taps[a]; a--) {
                     tap[a] = 0;
                 }
             }
-            return slices.size() == 1 ? slices.get(0) : e.emit(new Concatenate(0), slices.toArray(Atom[]::new));
+            return slices.size() == 1 ? slices.get(0) : e.emit(new Concatenate(d + 1), slices.toArray(Atom[]::new));
         }
 
-        /** The lhs with the convolution's padding (zeros, or a crop where negative) and lhs dilation made explicit. */
+        /**
+         * The lhs as {@code [B, H.., Cin]} with the convolution's padding (zeros, or a crop where
+         * negative) and lhs dilation made explicit.
+         */
         Atom padded(Emitter e, Atom x) {
             int d = p.spatialRank();
             int[] low = new int[d + 2], high = new int[d + 2], interior = new int[d + 2];
             boolean any = false;
             for (int a = 0; a < d; a++) {
-                low[a + 2] = p.padLow().get(a);
-                high[a + 2] = p.padHigh().get(a);
-                interior[a + 2] = p.lhsDilation().get(a) - 1;
-                any |= low[a + 2] != 0 || high[a + 2] != 0 || interior[a + 2] != 0;
+                low[a + 1] = p.padLow().get(a);
+                high[a + 1] = p.padHigh().get(a);
+                interior[a + 1] = p.lhsDilation().get(a) - 1;
+                any |= low[a + 1] != 0 || high[a + 1] != 0 || interior[a + 1] != 0;
             }
             return any ? e.emit(new Pad(Ints.of(low), Ints.of(high), Ints.of(interior)), x, e.scalar(0, x.dtype())) : x;
         }
