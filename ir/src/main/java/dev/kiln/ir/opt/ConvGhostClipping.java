@@ -148,7 +148,7 @@ public final class ConvGhostClipping implements GraphPass {
             double normNew = n * b * spatial(lhs()) + padded + 2 * n * b * s * k + ClippingCost.MAC * b * k * k * (n * s + o)
                     + b * k * (n * s + o) + 3 * b * k * k;
             double sumNew = Math.min(n * b * spatial(lhs()), o * b * k) + ClippingCost.MAC * macs;
-            double materialise = ClippingCost.MAC * macs * shortContractionPenalty(k) + dense;
+            double materialise = ClippingCost.MAC * macs + dense;
             ClippingPlan.Choice choice = costed ? ClippingPlan.choose(uses, normNew, dense, sumNew, dense, materialise)
                     : new ClippingPlan.Choice(true, true);
             if (choice.norms()) {
@@ -157,17 +157,6 @@ public final class ConvGhostClipping implements GraphPass {
             if (choice.sums()) {
                 uses.weightedSums().forEach(w -> plan.replace(w.consumer(), e -> weightedSum(e, w.weights())));
             }
-        }
-
-        /**
-         * How much dearer a multiply-accumulate of the feature-grouped convolution is than one of
-         * a plain convolution: with one input feature per group it contracts only the {@code K}
-         * forward output positions per output element, and short contractions run far below the
-         * library rate. Measured in CIFAR-10's DP step on the JVM backend: about 4x at {@code K =
-         * 16} (4x4 maps), about 2x at {@code K = 64}; {@code (K + 48) / K} fits both and tends to 1.
-         */
-        static double shortContractionPenalty(double k) {
-            return (k + 48) / k;
         }
 
         /** {@code [B]}: {@code |G_b|^2} from the patches' and the cotangents' Gram matrices. */

@@ -112,7 +112,10 @@ class ConvGhostClippingTest {
     void cifarsSmallMapsAreRewrittenAndItsLargeOnesAreNot() {
         // 4x4 maps, 128 -> 256 channels, 3x3 pad 1: the gradient [128, 128, 256, 3, 3] is 151 MB
         assertEquals(0, groupedConvs(Optimizer.optimize(cifarLayer(128, 256, 4))));
-        // 32x32 maps, 32 -> 32 channels: the [B, K, K] Gram matrices would be 1024^2 per example
+        // 8x8 maps, 128 -> 128: the 64^2 Gram matrices cost about what the two dense passes save
+        assertEquals(1, groupedConvs(Optimizer.optimize(cifarLayer(128, 128, 8))));
+        // 16x16 and 32x32 maps: the [B, K, K] Gram matrices would be 256^2 and 1024^2 per example
+        assertEquals(1, groupedConvs(Optimizer.optimize(cifarLayer(64, 64, 16))));
         assertEquals(1, groupedConvs(Optimizer.optimize(cifarLayer(32, 32, 32))));
     }
 
