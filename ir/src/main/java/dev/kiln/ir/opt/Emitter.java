@@ -96,9 +96,14 @@ final class Emitter {
 
     /** An array of {@code value} everywhere: a broadcast of a new rank-0 constant. */
     Atom full(double value, TensorType type) {
-        Var scalar = new Var(TensorType.scalar(type.dtype()));
-        rw.addConstant(new Constant(scalar, ArrayData.scalar(value, type.dtype())));
-        return emit(new BroadcastInDim(type.shape(), Ints.empty()), scalar);
+        return emit(new BroadcastInDim(type.shape(), Ints.empty()), scalar(value, type.dtype()));
+    }
+
+    /** A new rank-0 constant (for operands that take no literal, such as a pad's value). */
+    Atom scalar(double value, DType dtype) {
+        Var scalar = new Var(TensorType.scalar(dtype));
+        rw.addConstant(new Constant(scalar, ArrayData.scalar(value, dtype)));
+        return scalar;
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The graph optimiser run before fusion: simplification, constant folding, common subexpression
  * elimination, sums of disjoint pads as concatenations, dead code elimination and the DP-SGD
- * clipping rewrites ({@link ContractionSums}, {@link ScatterClipping}, {@link GhostClipping}),
+ * clipping rewrites ({@link ContractionSums}, {@link ScatterClipping}, {@link GhostClipping},
+ * {@link ConvGhostClipping}),
  * repeated until the graph stops changing (each pass exposes work for the others: a folded
  * constant becomes a literal that simplifies {@code x*1}, which makes two equations identical,
  * which leaves a third dead; a rewritten norm leaves a per-example gradient dead). The clipping
@@ -34,7 +35,7 @@ public final class Optimizer {
     public static Optimizer standard() {
         return new Optimizer(List.of(new AlgebraicSimplifier(), new ConstantFolding(), new CommonSubexpressions(),
                 new PadSumsToConcatenation(), new DeadCodeElimination(), new ContractionSums(), new ScatterClipping(),
-                new GhostClipping()), List.of(new ReductionsInMemoryOrder()));
+                new GhostClipping(), new ConvGhostClipping()), List.of(new ReductionsInMemoryOrder()));
     }
 
     /** {@code graph} optimised with the standard pipeline. */

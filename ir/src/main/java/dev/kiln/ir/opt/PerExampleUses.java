@@ -49,19 +49,28 @@ record PerExampleUses(List<Equation> squaredNorms, List<WeightedSum> weightedSum
 
     /** The reads of {@code g} (rank at least 2) in the graph of {@code index}. */
     static PerExampleUses of(Var g, GraphIndex index) {
+        return of(g, 0, index);
+    }
+
+    /**
+     * The reads of {@code g} whose examples lie along {@code batch} rather than axis 0 (a
+     * convolution's per-example gradient is {@code [Cin, B, Cout, k..]}): norms sum over every
+     * other axis, weighted sums over {@code batch}, and the weights broadcast onto it.
+     */
+    static PerExampleUses of(Var g, int batch, GraphIndex index) {
         List<Equation> norms = new ArrayList<>();
         List<WeightedSum> sums = new ArrayList<>();
         int others = index.isOutput(g) ? 1 : 0;
         for (Equation r : index.readers(g)) {
-            Atom w = dotWeights(r, g);
+            Atom w = batch == 0 ? dotWeights(r, g) : null;
             if (w != null) {
                 sums.add(new WeightedSum(r, w));
             } else if (isMul(r) && r.input(0) == g && r.input(1) == g) {
-                others += classifySquares(r, norms, index);
+                others += classifySquares(r, batch, norms, index);
             } else if (isMul(r) && (r.input(0) == g) != (r.input(1) == g)) {
                 Atom x = r.input(0) == g ? r.input(1) : r.input(0);
-                Atom factor = broadcastFactor(x, index);
-                others += factor == null ? 1 : classifyScaled(r, factor, sums, index);
+                Atom factor = broadcastFactor(x, batch, index);
+                others += factor == null ? 1 : classifyScaled(r, batch, factor, sums, index);
             } else {
                 others++;
             }
@@ -70,11 +79,12 @@ record PerExampleUses(List<Equation> squaredNorms, List<WeightedSum> weightedSum
     }
 
     /** Collects the squared norms among the readers of {@code g*g}; returns the number of other reads. */
-    private static int classifySquares(Equation square, List<Equation> norms, GraphIndex index) {
+    private static int classifySquares(Equation square, int batch, List<Equation> norms, GraphIndex index) {
         int rank = square.out().type().rank();
+        Ints allButBatch = Ints.of(java.util.stream.IntStream.range(0, rank).filter(a -> a != batch).toArray());
         int others = index.isOutput(square.out()) ? 1 : 0;
         for (Equation r : index.readers(square.out())) {
-            if (r.primitive() instanceof ReduceSum s && s.axes().equals(Ints.range(1, rank))) {
+            if (r.primitive() instanceof ReduceSum s && s.axes().equals(allButBatch)) {
                 norms.add(r);
             } else {
                 others++;
@@ -84,10 +94,11 @@ record PerExampleUses(List<Equation> squaredNorms, List<WeightedSum> weightedSum
     }
 
     /** Collects the sums over axis 0 among the readers of {@code g*X}; returns the number of other reads. */
-    private static int classifyScaled(Equation scaled, Atom factor, List<WeightedSum> sums, GraphIndex index) {
+    private static int classifyScaled(Equation scaled, int batch, Atom factor, List<WeightedSum> sums,
+                                      GraphIndex index) {
         int others = index.isOutput(scaled.out()) ? 1 : 0;
         for (Equation r : index.readers(scaled.out())) {
-            if (r.primitive() instanceof ReduceSum s && s.axes().equals(Ints.of(0))) {
+            if (r.primitive() instanceof ReduceSum s && s.axes().equals(Ints.of(batch))) {
                 sums.add(new WeightedSum(r, factor));
             } else {
                 others++;
@@ -117,21 +128,26 @@ record PerExampleUses(List<Equation> squaredNorms, List<WeightedSum> weightedSum
      * dim is mapped onto axis 0, else null.
      */
     static Atom broadcastFactor(Atom x, GraphIndex index) {
+        return broadcastFactor(x, 0, index);
+    }
+
+    /** As {@link #broadcastFactor(Atom, GraphIndex)}, for a factor mapped onto axis {@code batch}. */
+    static Atom broadcastFactor(Atom x, int batch, GraphIndex index) {
         Equation d = index.definition(x);
         if (d == null || !(d.primitive() instanceof BroadcastInDim b)) {
             return null;
         }
         Atom s = d.input(0);
-        int batch = x.type().dim(0);
-        boolean onAxis0 = false;
+        int size = x.type().dim(batch);
+        boolean onBatch = false;
         for (int i = 0; i < s.type().rank(); i++) {
-            if (b.broadcastDimensions().get(i) == 0 && s.type().dim(i) == batch) {
-                onAxis0 = true;
+            if (b.broadcastDimensions().get(i) == batch && s.type().dim(i) == size) {
+                onBatch = true;
             } else if (s.type().dim(i) != 1) {
                 return null;
             }
         }
-        return onAxis0 ? s : null;
+        return onBatch ? s : null;
     }
 
     private static boolean isMul(Equation e) {

@@ -36,7 +36,7 @@ class GoldenClippedSumTest {
 
     /** The JVM backend optimises the step first: the clipping rewrites (ghost norms, scatter sums) must agree. */
     @ParameterizedTest
-    @ValueSource(strings = {"logreg", "ffnn", "mnist_cnn", "embedding", "lstm"})
+    @ValueSource(strings = {"logreg", "ffnn", "mnist_cnn", "embedding", "lstm", "cifar10_cnn"})
     void clippedSumOfTheOptimisedStepMatchesPyTorch(String name) {
         GoldenCase c = GoldenCase.load(GOLDEN.resolve(name));
         check(c, c.model(), "jvm");
