@@ -28,6 +28,7 @@ final class VectorCode extends ScalarCode {
     private static final String MASK_CLASS = PKG + "VectorMask";
     private static final String MASK = "L" + MASK_CLASS + ";";
     private static final String OPS = PKG + "VectorOperators";
+    private static final String VECTOR_MATH = LoopClassGenerator.PACKAGE + "VectorMath";
 
     private final VectorPlan plan;
     private final Map<Local, Integer> vectorSlots = new HashMap<>();
@@ -150,8 +151,14 @@ final class VectorCode extends ScalarCode {
         BinaryOp bop = op == ReduceOp.SUM ? BinaryOp.ADD : BinaryOp.MAX;
         mv.visitVarInsn(JvmTypes.load(acc.dtype()), f.local(acc));
         mv.visitVarInsn(ALOAD, vectorSlot(acc));
-        operator(op == ReduceOp.SUM ? "ADD" : "MAX", "Associative");
-        mv.visitMethodInsn(INVOKEVIRTUAL, vclass(acc.dtype()), "reduceLanes", "(L" + OPS + "$Associative;)" + JvmTypes.descriptor(acc.dtype()), false);
+        String result = JvmTypes.descriptor(acc.dtype());
+        if (op == ReduceOp.SUM && acc.dtype() != DType.I32) {
+            // reduceLanes(ADD) sums in one order interpreted and another compiled; this in one.
+            mv.visitMethodInsn(INVOKESTATIC, VECTOR_MATH, "sum", "(" + vdesc(acc.dtype()) + ")" + result, false);
+        } else {
+            operator(op == ReduceOp.SUM ? "ADD" : "MAX", "Associative");
+            mv.visitMethodInsn(INVOKEVIRTUAL, vclass(acc.dtype()), "reduceLanes", "(L" + OPS + "$Associative;)" + result, false);
+        }
         binary(bop, acc.dtype());
         mv.visitVarInsn(JvmTypes.store(acc.dtype()), f.local(acc));
     }
@@ -292,10 +299,11 @@ final class VectorCode extends ScalarCode {
         }
         switch (u.op()) {
             case STOP_GRADIENT -> vexpr(u.x(), d);
-            case LOGISTIC, RSQRT -> {
+            case EXP, LOG, LOG1P, EXPM1, TANH, SIN, COS, LOGISTIC, RSQRT -> {
+                // Not lanewise(EXP) and the like: their bits change when C2 compiles the kernel.
                 vexpr(u.x(), d);
-                mv.visitMethodInsn(INVOKESTATIC, LoopClassGenerator.PACKAGE + "VectorMath",
-                        u.op() == UnaryOp.LOGISTIC ? "logistic" : "rsqrt", "(" + vdesc(d) + ")" + vdesc(d), false);
+                mv.visitMethodInsn(INVOKESTATIC, VECTOR_MATH, u.op().name().toLowerCase(java.util.Locale.ROOT),
+                        "(" + vdesc(d) + ")" + vdesc(d), false);
             }
             default -> {
                 vexpr(u.x(), d);
@@ -341,6 +349,12 @@ final class VectorCode extends ScalarCode {
             case SHIFT_RIGHT_ARITHMETIC -> new String[] {"ASHR", "Binary"};
             default -> throw new IllegalStateException(b.op() + " has no vector form");
         };
+        if (b.op() == BinaryOp.POW) {
+            vexpr(b.a(), d);
+            vexpr(b.b(), d);
+            mv.visitMethodInsn(INVOKESTATIC, VECTOR_MATH, "pow", "(" + vdesc(d) + vdesc(d) + ")" + vdesc(d), false);
+            return;
+        }
         vexpr(b.a(), d);
         operator(op[0], op[1]);
         vexpr(b.b(), d);

@@ -1,46 +1,272 @@
 package dev.kiln.codegen.jvm.gen;
 
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector forms of the elementwise functions that are not one Vector API operation, with the
- * reference interpreter's semantics: f32 lanes are widened to f64, computed there and rounded
- * once, exactly as the interpreter evaluates f32 functions. Rounding matters here: the logistic's
+ * Vector forms of the elementwise functions and lane sums that generated kernels use, written so
+ * that a kernel gives the same bits before and after HotSpot compiles it. The Vector API's own
+ * {@code lanewise(EXP)}, {@code reduceLanes(ADD)} and friends do not promise that: their Java
+ * fallback (interpreter, C1) computes per lane with {@code Math.exp} or sums lanes in order,
+ * while C2 calls SVML or sums in a tree. Here every step is an exactly specified lane operation
+ * (see {@link VectorLibm}), or a per-lane {@code Math} call, which HotSpot evaluates with the same
+ * stub in interpreted and compiled code.
+ *
+ * <p>f32 functions follow the reference interpreter's semantics: lanes are widened to f64,
+ * computed there (to a few f64 ulps) and rounded once. Rounding matters: the logistic's
  * gradient {@code s*(1-s)} cancels badly for saturated {@code s}, so an extra ulp in {@code s}
- * becomes a visible error in an LSTM's gradients. Generated kernels call these; HotSpot inlines them.
+ * becomes a visible error in an LSTM's gradients. f64 functions run per lane with {@code Math}
+ * (f64 kernels serve tests and gradient checks, where exact agreement beats speed).
+ * Generated kernels call these; HotSpot inlines them.
  */
 public final class VectorMath {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
     /** The lanes of an f32 vector that the second widened half fills. */
     private static final VectorMask<Float> HIGH = FS.indexInRange(-FS.length() / 2, FS.length() / 2);
+    /** f32 exp(x) is 0 below -104 and +inf above 89: clamping keeps VectorLibm.exp in range. */
+    private static final double EXP_LOW = -120, EXP_HIGH = 100;
+    /** tanh(x) rounds to +-1 in f64 beyond |x| = 20, and expm1(2x) stays finite. */
+    private static final double TANH_SATURATED = 20;
+    /** Below this |x|, 1 + x is inexact in f64 and log1p(x) = x - x^2/2 to f64 precision. */
+    private static final double LOG1P_TINY = 0x1p-29;
 
     private VectorMath() {
     }
 
+    // ---- lane sums ----
+
+    /*
+     * Each fold adds lane i + h to lane i. The shuffles are separate constant fields, and the lane
+     * counts constants too, so that C2 unrolls the folds and emits one permute and one add each
+     * (an array of shuffles read in a loop is not constant to C2 and runs several times slower).
+     */
+    private static final int F_LANES = FS.length(), D_LANES = DS.length();
+    private static final VectorShuffle<Float> F32 = fold(FS, 32), F16 = fold(FS, 16), F8 = fold(FS, 8),
+            F4 = fold(FS, 4), F2 = fold(FS, 2), F1 = fold(FS, 1);
+    private static final VectorShuffle<Double> D16 = fold(DS, 16), D8 = fold(DS, 8), D4 = fold(DS, 4),
+            D2 = fold(DS, 2), D1 = fold(DS, 1);
+
+    /**
+     * The sum of the lanes of {@code v} in a fixed tree order: lane i plus lane i + n/2, then
+     * i + n/4, ..., 1 (for the widest vectors HotSpot offers, 64 floats and 32 doubles).
+     */
+    public static float sum(FloatVector v) {
+        if (F_LANES > 64) {
+            throw new IllegalStateException(F_LANES + " float lanes");
+        }
+        if (F_LANES == 64) {
+            v = v.add(v.rearrange(F32));
+        }
+        if (F_LANES >= 32) {
+            v = v.add(v.rearrange(F16));
+        }
+        if (F_LANES >= 16) {
+            v = v.add(v.rearrange(F8));
+        }
+        if (F_LANES >= 8) {
+            v = v.add(v.rearrange(F4));
+        }
+        if (F_LANES >= 4) {
+            v = v.add(v.rearrange(F2));
+        }
+        if (F_LANES >= 2) {
+            v = v.add(v.rearrange(F1));
+        }
+        return v.lane(0);
+    }
+
+    public static double sum(DoubleVector v) {
+        if (D_LANES > 32) {
+            throw new IllegalStateException(D_LANES + " double lanes");
+        }
+        if (D_LANES == 32) {
+            v = v.add(v.rearrange(D16));
+        }
+        if (D_LANES >= 16) {
+            v = v.add(v.rearrange(D8));
+        }
+        if (D_LANES >= 8) {
+            v = v.add(v.rearrange(D4));
+        }
+        if (D_LANES >= 4) {
+            v = v.add(v.rearrange(D2));
+        }
+        if (D_LANES >= 2) {
+            v = v.add(v.rearrange(D1));
+        }
+        return v.lane(0);
+    }
+
+    /** The shuffle taking lane i + h (mod n) to lane i; unused (but harmless) when h >= n. */
+    private static <E> VectorShuffle<E> fold(VectorSpecies<E> species, int h) {
+        return VectorShuffle.iota(species, h % species.length(), 1, true);
+    }
+
+    // ---- f32 ----
+
+    public static FloatVector exp(FloatVector x) {
+        return narrow(exp32(widen(x, 0)), exp32(widen(x, 1)));
+    }
+
+    private static DoubleVector exp32(DoubleVector x) {
+        return VectorLibm.exp(x.max(EXP_LOW).min(EXP_HIGH));
+    }
+
+    public static FloatVector expm1(FloatVector x) {
+        return narrow(expm1_32(widen(x, 0)), expm1_32(widen(x, 1)));
+    }
+
+    private static DoubleVector expm1_32(DoubleVector x) {
+        return VectorLibm.expm1(x.max(EXP_LOW).min(EXP_HIGH));
+    }
+
+    public static FloatVector log(FloatVector x) {
+        return narrow(VectorLibm.log(widen(x, 0)), VectorLibm.log(widen(x, 1)));
+    }
+
+    public static FloatVector log1p(FloatVector x) {
+        return narrow(log1p32(widen(x, 0)), log1p32(widen(x, 1)));
+    }
+
+    private static DoubleVector log1p32(DoubleVector x) {
+        DoubleVector tiny = x.mul(x).mul(-0.5).add(x);
+        return VectorLibm.log(x.add(1.0)).blend(tiny, x.abs().compare(VectorOperators.LT, LOG1P_TINY));
+    }
+
+    /** tanh|x| = e/(e+2) with e = expm1(2|x|), which neither cancels near 0 nor overflows once clamped. */
+    public static FloatVector tanh(FloatVector x) {
+        return narrow(tanh32(widen(x, 0)), tanh32(widen(x, 1)));
+    }
+
+    private static DoubleVector tanh32(DoubleVector x) {
+        DoubleVector a = x.abs().min(TANH_SATURATED);
+        DoubleVector e = VectorLibm.expm1(a.add(a));
+        DoubleVector t = e.div(e.add(2.0));
+        return t.reinterpretAsLongs().or(x.reinterpretAsLongs().and(Long.MIN_VALUE)).reinterpretAsDoubles();
+    }
+
     /** {@code 1/(1+e^-x)} for x >= 0, {@code e^x/(1+e^x)} below: neither overflows nor loses tiny values. */
-    public static DoubleVector logistic(DoubleVector x) {
-        DoubleVector e = x.abs().neg().lanewise(VectorOperators.EXP);
+    public static FloatVector logistic(FloatVector x) {
+        return narrow(logistic32(widen(x, 0)), logistic32(widen(x, 1)));
+    }
+
+    private static DoubleVector logistic32(DoubleVector x) {
+        DoubleVector e = VectorLibm.exp(x.abs().neg().max(EXP_LOW));
         DoubleVector onePlus = e.add(1.0);
         DoubleVector negative = e.div(onePlus);
         DoubleVector positive = DoubleVector.broadcast(DS, 1.0).div(onePlus);
         return negative.blend(positive, x.compare(VectorOperators.GE, 0.0));
     }
 
-    public static DoubleVector rsqrt(DoubleVector x) {
-        return DoubleVector.broadcast(DS, 1.0).div(x.sqrt());
+    public static FloatVector sin(FloatVector x) {
+        return narrow(trig32(widen(x, 0), false), trig32(widen(x, 1), false));
     }
 
-    public static FloatVector logistic(FloatVector x) {
-        return narrow(logistic(widen(x, 0)), logistic(widen(x, 1)));
+    public static FloatVector cos(FloatVector x) {
+        return narrow(trig32(widen(x, 0), true), trig32(widen(x, 1), true));
+    }
+
+    /** Lanes too large for Cody-Waite reduction (rare) take Math.sin/cos, as the interpreter does. */
+    private static DoubleVector trig32(DoubleVector x, boolean cosine) {
+        DoubleVector v = VectorLibm.sinCos(x, cosine);
+        VectorMask<Double> huge = x.abs().compare(VectorOperators.GT, VectorLibm.TRIG_LIMIT)
+                .andNot(x.abs().compare(VectorOperators.EQ, Double.POSITIVE_INFINITY));
+        if (!huge.anyTrue()) {
+            return v;
+        }
+        return perLane(x, cosine ? Math::cos : Math::sin).blend(v, huge.not());
+    }
+
+    /**
+     * x^y as e^(y ln x) for finite x > 0 and finite y (the error of y ln x, a few f64 ulps of a
+     * value below 120 in magnitude, stays far below an f32 ulp of the result); every other lane
+     * (zeros, negatives, infinities, NaNs: Math.pow's many special cases) takes Math.pow.
+     */
+    public static FloatVector pow(FloatVector x, FloatVector y) {
+        return narrow(pow32(widen(x, 0), widen(y, 0)), pow32(widen(x, 1), widen(y, 1)));
+    }
+
+    private static DoubleVector pow32(DoubleVector x, DoubleVector y) {
+        DoubleVector w = y.mul(VectorLibm.log(x)).max(EXP_LOW).min(EXP_HIGH);
+        DoubleVector v = VectorLibm.exp(w);
+        VectorMask<Double> plain = x.compare(VectorOperators.GT, 0.0)
+                .and(x.test(VectorOperators.IS_FINITE))
+                .and(y.test(VectorOperators.IS_FINITE));
+        if (plain.allTrue()) {
+            return v;
+        }
+        return perLane(x, y, Math::pow).blend(v, plain);
     }
 
     public static FloatVector rsqrt(FloatVector x) {
         return narrow(rsqrt(widen(x, 0)), rsqrt(widen(x, 1)));
+    }
+
+    // ---- f64 ----
+
+    public static DoubleVector exp(DoubleVector x) {
+        return perLane(x, Math::exp);
+    }
+
+    public static DoubleVector expm1(DoubleVector x) {
+        return perLane(x, Math::expm1);
+    }
+
+    public static DoubleVector log(DoubleVector x) {
+        return perLane(x, Math::log);
+    }
+
+    public static DoubleVector log1p(DoubleVector x) {
+        return perLane(x, Math::log1p);
+    }
+
+    public static DoubleVector tanh(DoubleVector x) {
+        return perLane(x, Math::tanh);
+    }
+
+    public static DoubleVector logistic(DoubleVector x) {
+        return perLane(x, ScalarOps::logistic);
+    }
+
+    public static DoubleVector sin(DoubleVector x) {
+        return perLane(x, Math::sin);
+    }
+
+    public static DoubleVector cos(DoubleVector x) {
+        return perLane(x, Math::cos);
+    }
+
+    public static DoubleVector pow(DoubleVector x, DoubleVector y) {
+        return perLane(x, y, Math::pow);
+    }
+
+    /** Division and square root are exactly rounded, so this is deterministic as it stands. */
+    public static DoubleVector rsqrt(DoubleVector x) {
+        return DoubleVector.broadcast(DS, 1.0).div(x.sqrt());
+    }
+
+    private static DoubleVector perLane(DoubleVector x, DoubleUnaryOperator f) {
+        double[] a = x.toArray();
+        for (int i = 0; i < a.length; i++) {
+            a[i] = f.applyAsDouble(a[i]);
+        }
+        return DoubleVector.fromArray(DS, a, 0);
+    }
+
+    private static DoubleVector perLane(DoubleVector x, DoubleVector y, DoubleBinaryOperator f) {
+        double[] a = x.toArray();
+        double[] b = y.toArray();
+        for (int i = 0; i < a.length; i++) {
+            a[i] = f.applyAsDouble(a[i], b[i]);
+        }
+        return DoubleVector.fromArray(DS, a, 0);
     }
 
     private static DoubleVector widen(FloatVector x, int part) {

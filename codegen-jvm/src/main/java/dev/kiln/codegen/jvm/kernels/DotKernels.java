@@ -1,7 +1,7 @@
 package dev.kiln.codegen.jvm.kernels;
 
+import dev.kiln.codegen.jvm.gen.VectorMath;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -93,7 +93,7 @@ final class DotKernels {
 
     /** Stores (or with {@code add}, adds) the lane sum of {@code acc} at {@code c[i]}. */
     private static void put(float[] c, int i, FloatVector acc, boolean add) {
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         c[i] = add ? c[i] + sum : sum;
     }
 }
