@@ -10,6 +10,13 @@ import java.util.function.LongConsumer;
  * {@code warmupMillis}, then up to {@code runs} timed calls, stopping early once the time budget
  * is spent (but never before {@code minRuns}). Times are milliseconds.
  *
+ * <p>When there is a warm-up time, warm-up also goes on until {@value #SETTLE_CALLS} calls have
+ * been made and the calls have stopped getting faster (windows of {@value #SETTLE_WINDOW} calls
+ * until one's median is within 10% of the window's before), for at most {@value #SETTLE_FACTOR}
+ * times {@code warmupMillis} in all: HotSpot compiles a generated kernel only after enough calls
+ * (and loop iterations), and until then runs its Vector API code interpreted, up to 100x slower,
+ * so a warm-up of a fixed time can end on a plateau of slow calls before the drop.
+ *
  * @param warmup       untimed calls first, at least
  * @param runs         timed calls wanted
  * @param minRuns      timed calls made whatever the budget
@@ -17,6 +24,13 @@ import java.util.function.LongConsumer;
  * @param warmupMillis keep warming up until this long has passed (0: just the {@code warmup} calls)
  */
 public record Timing(int warmup, int runs, int minRuns, long budgetMillis, long warmupMillis) {
+    /** Calls per window when waiting for the calls to stop getting faster. */
+    static final int SETTLE_WINDOW = 5;
+    /** The settling warm-up lasts at most this many times {@code warmupMillis}. */
+    static final int SETTLE_FACTOR = 3;
+    /** Calls (warm-up included) before the settling warm-up may stop. */
+    static final int SETTLE_CALLS = 150;
+
     public Timing {
         if (warmup < 0 || runs < 1 || minRuns < 1 || minRuns > runs || budgetMillis < 0 || warmupMillis < 0) {
             throw new IllegalArgumentException("bad timing plan: warmup " + warmup + " (" + warmupMillis + " ms), runs "
@@ -60,6 +74,7 @@ public record Timing(int warmup, int runs, int minRuns, long budgetMillis, long 
             action.run();
             afterEach.accept(++done);
         }
+        done = settle(action, afterEach, done, warmStart);
         List<Double> times = new ArrayList<>(runs);
         long start = System.nanoTime();
         for (int i = 0; i < runs; i++) {
@@ -73,6 +88,27 @@ public record Timing(int warmup, int runs, int minRuns, long budgetMillis, long 
             }
         }
         return times.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** Warm-up windows while each is more than 10% faster than the one before; returns the calls done. */
+    private long settle(Runnable action, LongConsumer afterEach, long done, long warmStart) {
+        if (warmupMillis == 0) {
+            return done;
+        }
+        double previous = Double.POSITIVE_INFINITY;
+        double[] window = new double[SETTLE_WINDOW];
+        while ((System.nanoTime() - warmStart) / 1e6 < SETTLE_FACTOR * (double) warmupMillis) {
+            for (int i = 0; i < SETTLE_WINDOW; i++) {
+                window[i] = once(action);
+                afterEach.accept(++done);
+            }
+            double median = Stats.of(window).median();
+            if (median >= 0.9 * previous && done >= SETTLE_CALLS) {
+                break;
+            }
+            previous = median;
+        }
+        return done;
     }
 
     public double[] measure(Runnable action) {

@@ -55,6 +55,36 @@ class TimingTest {
     }
 
     @Test
+    void warmupGoesOnWhileCallsAreStillGettingFaster() {
+        int[] calls = {0};
+        // Like a kernel HotSpot compiles late: the first 40 calls take 2 ms (a plateau longer than the
+        // 50 ms warm-up asked for), later ones 0.1 ms. Settling must wait for the fast calls.
+        double[] t = new Timing(1, 5, 5, 0, 50).measure(() -> {
+            long until = System.nanoTime() + (calls[0]++ < 40 ? 2_000_000 : 100_000);
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        });
+        assertTrue(calls[0] >= 45, "calls " + calls[0]);
+        assertTrue(Stats.of(t).median() < 1.0, "timed calls were still slow: " + java.util.Arrays.toString(t));
+    }
+
+    @Test
+    void settlingEndsAtItsCapEvenBeforeItsCalls() {
+        int[] calls = {0};
+        // 5 ms calls, 10 ms of warm-up: the cap (3 x 10 ms) ends warm-up long before 150 calls.
+        new Timing(0, 1, 1, 0, 10).measure(() -> {
+            calls[0]++;
+            long until = System.nanoTime() + 5_000_000;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        });
+        assertTrue(calls[0] < Timing.SETTLE_CALLS / 2, "calls " + calls[0]);
+        assertTrue(calls[0] >= 1 + Timing.SETTLE_WINDOW, "calls " + calls[0]);
+    }
+
+    @Test
     void aSlowActionLosesItsWarmupWhenItWouldOverrunTheBudget() {
         Timing plan = new Timing(2, 10, 3, 10_000);
         assertSame(plan, plan.fitTo(100));
