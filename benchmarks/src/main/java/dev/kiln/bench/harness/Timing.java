@@ -56,12 +56,13 @@ public record Timing(int warmup, int runs, int minRuns, long budgetMillis, long 
 
     /**
      * This plan, cut down for an action that takes {@code oneCallMillis}: when warm-up plus the
-     * minimum runs would overrun the budget, no warm-up and one run (the first call, made before,
-     * already warmed the caches up; a call that long gives HotSpot time to compile anyway).
+     * minimum runs would overrun the budget, one warm-up call (plus the warm-up time, which bounds
+     * itself) and one run. The warm-up time is kept: the first call of a jitted step runs its new
+     * kernels interpreted (slow), so timing without warm-up would time HotSpot, not the step.
      */
     public Timing fitTo(double oneCallMillis) {
         if (budgetMillis > 0 && oneCallMillis * (warmup + minRuns) > budgetMillis) {
-            return new Timing(0, runs, 1, budgetMillis, 0);
+            return new Timing(Math.min(warmup, 1), runs, 1, budgetMillis, warmupMillis);
         }
         return this;
     }
@@ -97,10 +98,14 @@ public record Timing(int warmup, int runs, int minRuns, long budgetMillis, long 
         }
         double previous = Double.POSITIVE_INFINITY;
         double[] window = new double[SETTLE_WINDOW];
-        while ((System.nanoTime() - warmStart) / 1e6 < SETTLE_FACTOR * (double) warmupMillis) {
+        double cap = SETTLE_FACTOR * (double) warmupMillis;
+        while ((System.nanoTime() - warmStart) / 1e6 < cap) {
             for (int i = 0; i < SETTLE_WINDOW; i++) {
                 window[i] = once(action);
                 afterEach.accept(++done);
+                if ((System.nanoTime() - warmStart) / 1e6 >= cap) {
+                    return done;
+                }
             }
             double median = Stats.of(window).median();
             if (median >= 0.9 * previous && done >= SETTLE_CALLS) {

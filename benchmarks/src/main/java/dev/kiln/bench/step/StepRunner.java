@@ -34,7 +34,8 @@ public final class StepRunner {
         if (progress != null) {
             progress.advance(1);
         }
-        Timing plan = timing.fitTo(first);
+        // The first run alone (what the warm-up will repeat), without the trace and compile.
+        Timing plan = timing.fitTo(Double.isNaN(compile) ? first : first - compile);
         long planned = timing.warmup() + timing.runs();
         long[] reported = {0};
         double[] times = plan.measure(step::step, i -> {

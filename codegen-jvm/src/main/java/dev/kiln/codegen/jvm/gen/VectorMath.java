@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * stub in interpreted and compiled code.
  *
  * <p>f32 functions follow the reference interpreter's semantics: lanes are widened to f64,
- * computed there (to a few f64 ulps) and rounded once. Rounding matters: the logistic's
+ * computed there (to a few f64 ulps) and rounded once. The exception is log, computed in f32 lanes
+ * to within 1 ulp ({@link VectorLog32}), about 5x cheaper: the DP-SGD noise takes one per parameter. Rounding matters: the logistic's
  * gradient {@code s*(1-s)} cancels badly for saturated {@code s}, so an extra ulp in {@code s}
  * becomes a visible error in an LSTM's gradients. f64 functions run per lane with {@code Math}
  * (f64 kernels serve tests and gradient checks, where exact agreement beats speed).
@@ -127,8 +128,9 @@ public final class VectorMath {
         return VectorLibm.expm1(x.max(EXP_LOW).min(EXP_HIGH));
     }
 
+    /** In f32 lanes ({@link VectorLog32}, within 1 ulp of the rounded f64 log): the DP noise's hot function. */
     public static FloatVector log(FloatVector x) {
-        return narrow(VectorLibm.log(widen(x, 0)), VectorLibm.log(widen(x, 1)));
+        return VectorLog32.log(x);
     }
 
     public static FloatVector log1p(FloatVector x) {

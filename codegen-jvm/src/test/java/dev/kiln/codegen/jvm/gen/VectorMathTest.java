@@ -86,6 +86,11 @@ class VectorMathTest {
     }
 
     @Test
+    void f32LaneLogIsWithinTwoUlpsOfTheRoundedDoubleLog() {
+        check("log (f32 lanes)", VectorLog32::log, Math::log, 2);
+    }
+
+    @Test
     void log1pIsTheRoundedDoubleLog1pToAnUlp() {
         check("log1p", VectorMath::log1p, Math::log1p, 1);
     }
