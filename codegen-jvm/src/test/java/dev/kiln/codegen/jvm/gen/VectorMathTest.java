@@ -86,6 +86,11 @@ class VectorMathTest {
     }
 
     @Test
+    void f32LaneExpIsWithinAnUlpOfTheRoundedDoubleExp() {
+        check("exp (f32 lanes)", VectorExp32::exp, Math::exp, 1);
+    }
+
+    @Test
     void f32LaneLogIsWithinTwoUlpsOfTheRoundedDoubleLog() {
         check("log (f32 lanes)", VectorLog32::log, Math::log, 2);
     }
