@@ -32,10 +32,7 @@ final class VectorExp32 {
         FloatVector n = t.sub(ROUNDER);
         FloatVector r = n.neg().fma(FloatVector.broadcast(FS, LN2_HIGH), xc);
         r = n.neg().fma(FloatVector.broadcast(FS, LN2_LOW), r);
-        FloatVector p = FloatVector.broadcast(FS, P[P.length - 1]);
-        for (int i = P.length - 2; i >= 0; i--) {
-            p = p.fma(r, FloatVector.broadcast(FS, P[i]));
-        }
+        FloatVector p = VectorLibm.horner(r, P);
         FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
         // 2^n = 2^a * 2^(n-a) with a = n/2 (both exponents within the normal range for |n| <= 150).
         IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER));

@@ -1,6 +1,7 @@
 package dev.kiln.codegen.jvm.gen;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -136,6 +137,15 @@ final class VectorLibm {
         DoubleVector p = DoubleVector.broadcast(DS, c[c.length - 1]);
         for (int i = c.length - 2; i >= 0; i--) {
             p = p.fma(x, DoubleVector.broadcast(DS, c[i]));
+        }
+        return p;
+    }
+
+    /** The sum of {@code c[i] * x^i} by Horner's rule with fma, on f32 lanes. */
+    static FloatVector horner(FloatVector x, float[] c) {
+        FloatVector p = FloatVector.broadcast(x.species(), c[c.length - 1]);
+        for (int i = c.length - 2; i >= 0; i--) {
+            p = p.fma(x, FloatVector.broadcast(x.species(), c[i]));
         }
         return p;
     }

@@ -45,10 +45,7 @@ final class VectorLog32 {
         FloatVector m = bits.sub(shifted.and(EXPONENT_MASK)).reinterpretAsFloats();
         FloatVector f = m.sub(1f);
         FloatVector z = f.mul(f);
-        FloatVector p = FloatVector.broadcast(FS, P[P.length - 1]);
-        for (int i = P.length - 2; i >= 0; i--) {
-            p = p.fma(f, FloatVector.broadcast(FS, P[i]));
-        }
+        FloatVector p = VectorLibm.horner(f, P);
         FloatVector e = (FloatVector) k.convert(VectorOperators.I2F, 0);
         FloatVector y = p.mul(f).mul(z);
         y = e.fma(FloatVector.broadcast(FS, LN2_LOW), y);
