@@ -26,19 +26,29 @@ final class ColdStartCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "jit backend (default: the best available)")
     String backend;
 
+    @Option(names = "--repeats", defaultValue = "3", description = "fresh JVMs per model and step; the median is reported (default ${DEFAULT-VALUE})")
+    int repeats;
+
     @Option(names = "--out", defaultValue = "benchmarks/results", description = "output folder (default ${DEFAULT-VALUE})")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         List<String> ms = ModelList.parse(models);
-        List<ColdStart.Cold> rows = new ArrayList<>();
-        try (Progress p = new Progress("coldstart", 2L * ms.size())) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
+        }
+        List<ColdStart.Row> rows = new ArrayList<>();
+        try (Progress p = new Progress("coldstart", 2L * ms.size() * repeats)) {
             for (String m : ms) {
                 for (Variant v : List.of(Variant.DP_VMAP, Variant.SGD)) {
-                    p.task(m + " " + v.label() + ": a fresh JVM");
-                    rows.add(ColdStart.measure(m, v, batch, backend));
-                    p.advance(1);
+                    List<ColdStart.Cold> runs = new ArrayList<>();
+                    for (int i = 0; i < repeats; i++) {
+                        p.task(m + " " + v.label() + ": fresh JVM " + (i + 1) + " of " + repeats);
+                        runs.add(ColdStart.measure(m, v, batch, backend));
+                        p.advance(1);
+                    }
+                    rows.add(ColdStart.median(runs));
                 }
             }
         }

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * The first call of each model's step in a fresh JVM: trace, transform, compile and one run, with
  * nothing warmed up by earlier work (the other commands measure first calls in a JVM that has
  * already compiled other steps, which flatters them). Each measurement is one child JVM running
- * {@code kiln bench step --csv}, with this JVM's options and class path.
+ * {@code kiln bench step --csv}, with this JVM's options and class path. A row reports the median
+ * of several such JVMs: one cold start on a shared machine can land on a busy moment and swing by
+ * 2-3x.
  */
 public final class ColdStart {
     private ColdStart() {
@@ -27,6 +29,23 @@ public final class ColdStart {
     /** The result of one child run, or why it failed. */
     public record Cold(String model, Variant variant, double firstMillis, double compileMillis, double stepMillis,
                        String backend, String error) {
+    }
+
+    /** A row: the median of {@code runs} cold starts, and the range of their trace + compile times. */
+    public record Row(Cold median, double compileMin, double compileMax, int runs) {
+    }
+
+    /**
+     * The run with the median trace + compile time among {@code runs} (the lower median of an even
+     * count), with the range; failed runs count only when all failed (then the first failure).
+     */
+    public static Row median(List<Cold> runs) {
+        List<Cold> ok = runs.stream().filter(c -> c.error() == null)
+                .sorted(java.util.Comparator.comparingDouble(Cold::compileMillis)).toList();
+        if (ok.isEmpty()) {
+            return new Row(runs.getFirst(), Double.NaN, Double.NaN, runs.size());
+        }
+        return new Row(ok.get((ok.size() - 1) / 2), ok.getFirst().compileMillis(), ok.getLast().compileMillis(), ok.size());
     }
 
     /** The {@code --csv} line of {@code kiln bench step}. */
@@ -82,21 +101,25 @@ public final class ColdStart {
         }
     }
 
-    public static Table table(List<Cold> rows, int batch) {
-        Table.Builder b = Table.builder("first_call", "First call in a fresh JVM (trace + compile + one step), batch " + batch,
-                "model", "step", "backend", "trace + compile ms", "first call ms", "then a step ms",
+    public static Table table(List<Row> rows, int batch) {
+        Table.Builder b = Table.builder("first_call", "First call in a fresh JVM (trace + compile + one step), batch " + batch
+                        + ", median of fresh JVMs",
+                "model", "step", "backend", "trace + compile ms", "range ms", "first call ms", "then a step ms",
                 "trace + compile under 1 s", "notes");
-        for (Cold c : rows) {
-            b.row(c.model(), c.variant() == Variant.SGD ? "SGD" : "DP-SGD", c.backend(), c.compileMillis(), c.firstMillis(),
-                    c.stepMillis(), c.error() != null ? "" : c.compileMillis() < 1000 ? "yes" : "no",
-                    c.error() == null ? "" : c.error());
+        for (Row r : rows) {
+            Cold c = r.median();
+            String range = Double.isNaN(r.compileMin()) ? "" : String.format(Locale.ROOT, "%.0f-%.0f", r.compileMin(), r.compileMax());
+            String note = c.error() != null ? c.error() : r.runs() == 1 ? "one run" : r.runs() + " runs";
+            b.row(c.model(), c.variant() == Variant.SGD ? "SGD" : "DP-SGD", c.backend(), c.compileMillis(), range,
+                    c.firstMillis(), c.stepMillis(), c.error() != null ? "" : c.compileMillis() < 1000 ? "yes" : "no", note);
         }
         return b.build();
     }
 
-    public static String markdown(List<Cold> rows, int batch, Machine m) {
+    public static String markdown(List<Row> rows, int batch, Machine m) {
         return "## First call (trace + compile), cold\n\nMeasured by `./kiln bench coldstart` on " + m.describe()
-                + ": one fresh JVM per row, so nothing was compiled or warmed before. \"Trace + compile\" is what jit "
+                + ": fresh JVMs, so nothing was compiled or warmed before; each row is the run with the median trace + "
+                + "compile time of several fresh JVMs (the range beside it). \"Trace + compile\" is what jit "
                 + "timed for tracing, the transforms and Kiln's compiler (issue 5's goal: under one second per model); "
                 + "the first call adds the first run, which is slow while HotSpot interprets the freshly generated "
                 + "kernels and the Vector API code before C2 has compiled them.\n\n" + Markdown.render(table(rows, batch)) + "\n";
