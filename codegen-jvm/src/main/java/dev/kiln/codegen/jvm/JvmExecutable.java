@@ -34,7 +34,7 @@ public final class JvmExecutable implements Executable {
         this.constants = plan.optimized().constants().stream().map(c -> c.value()).toList();
         Map<DType, Integer> scratch = new EnumMap<>(DType.class);
         for (Step s : steps) {
-            if (s instanceof LibraryStep l && l.call().scratchSize() > 0) {
+            if (s instanceof LibraryStep l && l.call().scratchSize() > 0 && !l.call().keepsScratchZero()) {
                 scratch.merge(l.call().scratchType(), l.call().scratchSize(), Math::max);
             }
         }

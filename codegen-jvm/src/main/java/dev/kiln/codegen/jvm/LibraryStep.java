@@ -43,7 +43,9 @@ final class LibraryStep implements Step {
         for (int i = 0; i < params.length; i++) {
             arrays[i] = frame.array(params[i]);
         }
-        call.run(arrays, offsets, call.scratchSize() > 0 ? frame.workspace.scratch(call.scratchType()) : null);
+        Object scratch = call.scratchSize() <= 0 ? null
+                : call.keepsScratchZero() ? frame.workspace.zeroedScratch(call) : frame.workspace.scratch(call.scratchType());
+        call.run(arrays, offsets, scratch);
         if (epilogue != null) {
             epilogue.run(frame);
         }

@@ -1,13 +1,16 @@
 package dev.kiln.codegen.jvm;
 
 import dev.kiln.ir.DType;
+import dev.kiln.codegen.jvm.library.LibraryCall;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The memory of one run of an executable: one arena per dtype holding every intermediate (as the
- * buffer plan places them), plus scratch for library kernels. A run takes a workspace from its
+ * buffer plan places them), plus scratch for library kernels (shared, and private for those that
+ * keep theirs zeroed). A run takes a workspace from its
  * executable's pool and gives it back, so concurrent runs never share one and repeated runs
  * allocate nothing.
  */
@@ -17,6 +20,8 @@ final class Workspace {
     final int[] i32;
     final boolean[] bool;
     private final Map<DType, Object> scratch = new EnumMap<>(DType.class);
+    /** Private scratch of the calls that keep theirs all zeros, made on first use (a run uses its workspace alone). */
+    private final Map<LibraryCall, Object> zeroed = new IdentityHashMap<>();
 
     Workspace(Map<DType, Integer> sizes, Map<DType, Integer> scratchSizes) {
         f32 = new float[sizes.getOrDefault(DType.F32, 0)];
@@ -34,6 +39,16 @@ final class Workspace {
     /** Library kernels' working memory of dtype {@code d} (null if none needs any). */
     Object scratch(DType d) {
         return scratch.get(d);
+    }
+
+    /** The private, all-zero scratch of a call that {@linkplain LibraryCall#keepsScratchZero keeps it so}. */
+    Object zeroedScratch(LibraryCall call) {
+        return zeroed.computeIfAbsent(call, c -> switch (c.scratchType()) {
+            case F32 -> new float[c.scratchSize()];
+            case F64 -> new double[c.scratchSize()];
+            case I32 -> new int[c.scratchSize()];
+            case BOOL -> new boolean[c.scratchSize()];
+        });
     }
 
     Object arena(DType d) {

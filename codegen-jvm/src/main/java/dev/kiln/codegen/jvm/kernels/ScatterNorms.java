@@ -13,7 +13,8 @@ import java.util.Arrays;
  * <p>Each lane accumulates one example's rows in a private {@code V*R} row of scratch, sums the
  * squares of the rows its indices name and zeroes each row as it reads it (a repeated index then
  * adds nothing), which leaves the row all zeros for the next example: {@code O(I*R)} work per
- * example, plus zeroing the lane's row once per call. The sums equal the dense sums up to the
+ * example, plus zeroing the lane's row once per call, unless the caller keeps the scratch for
+ * this kernel alone (then it stays zero from call to call). The sums equal the dense sums up to the
  * order of the additions. Indices are checked first, as scatter_add checks them, with the same
  * error.
  */
@@ -44,10 +45,32 @@ public final class ScatterNorms {
      */
     public static void squaredNorms(IndexKernels.Plan p, int[] idx, int io, float[] upd, int uo, float[] out, int oo,
                                     float[] scratch, boolean scalarUpdates) {
+        squaredNorms(p, idx, io, upd, uo, out, oo, scratch, scalarUpdates, false);
+    }
+
+    /** As above; with {@code scratchIsZero} the scratch is all zeros on entry and is left so (even on an error). */
+    public static void squaredNorms(IndexKernels.Plan p, int[] idx, int io, float[] upd, int uo, float[] out, int oo,
+                                    float[] scratch, boolean scalarUpdates, boolean scratchIsZero) {
         expect(p, DType.F32);
         IndexKernels.checkAll(p, idx, io);
-        int per = p.rows() * p.rowSize(), r = p.rowSize(), n = p.perBatch(), us = scalarUpdates ? 0 : 1;
+        int us = scalarUpdates ? 0 : 1;
         boolean[] zeroed = new boolean[Parallel.threads()];
+        if (scratchIsZero) {
+            Arrays.fill(zeroed, true);
+        }
+        try {
+            runFloat(p, idx, io, upd, uo, out, oo, scratch, us, zeroed);
+        } catch (RuntimeException | Error e) {
+            if (scratchIsZero) {
+                Arrays.fill(scratch, 0f);
+            }
+            throw e;
+        }
+    }
+
+    private static void runFloat(IndexKernels.Plan p, int[] idx, int io, float[] upd, int uo, float[] out, int oo,
+                                  float[] scratch, int us, boolean[] zeroed) {
+        int per = p.rows() * p.rowSize(), r = p.rowSize(), n = p.perBatch();
         Parallel.parallelFor(p.batch(), Parallel.grainFor(SCATTERED * n * r), (lane, from, to) -> {
             int h = lane * per;
             if (!zeroed[lane]) {
@@ -83,10 +106,32 @@ public final class ScatterNorms {
     /** As the f32 version, in f64. */
     public static void squaredNorms(IndexKernels.Plan p, int[] idx, int io, double[] upd, int uo, double[] out, int oo,
                                     double[] scratch, boolean scalarUpdates) {
+        squaredNorms(p, idx, io, upd, uo, out, oo, scratch, scalarUpdates, false);
+    }
+
+    /** As above; with {@code scratchIsZero} the scratch is all zeros on entry and is left so (even on an error). */
+    public static void squaredNorms(IndexKernels.Plan p, int[] idx, int io, double[] upd, int uo, double[] out, int oo,
+                                    double[] scratch, boolean scalarUpdates, boolean scratchIsZero) {
         expect(p, DType.F64);
         IndexKernels.checkAll(p, idx, io);
-        int per = p.rows() * p.rowSize(), r = p.rowSize(), n = p.perBatch(), us = scalarUpdates ? 0 : 1;
+        int us = scalarUpdates ? 0 : 1;
         boolean[] zeroed = new boolean[Parallel.threads()];
+        if (scratchIsZero) {
+            Arrays.fill(zeroed, true);
+        }
+        try {
+            runDouble(p, idx, io, upd, uo, out, oo, scratch, us, zeroed);
+        } catch (RuntimeException | Error e) {
+            if (scratchIsZero) {
+                Arrays.fill(scratch, 0d);
+            }
+            throw e;
+        }
+    }
+
+    private static void runDouble(IndexKernels.Plan p, int[] idx, int io, double[] upd, int uo, double[] out, int oo,
+                                  double[] scratch, int us, boolean[] zeroed) {
+        int per = p.rows() * p.rowSize(), r = p.rowSize(), n = p.perBatch();
         Parallel.parallelFor(p.batch(), Parallel.grainFor(SCATTERED * n * r), (lane, from, to) -> {
             int h = lane * per;
             if (!zeroed[lane]) {

@@ -40,8 +40,11 @@ public final class Sgemm {
     /** Products up to this many flops with contiguous B and C rows skip packing. */
     static final long UNPACKED_FLOPS = 1L << 18;
 
+    /** Products up to this many flops take {@link TinyGemm} when its layouts fit. */
+    static final long TINY_FLOPS = 1L << 18;
+
     /** How a product is computed; tests force each path, callers use AUTO. */
-    enum Path { AUTO, PACKED, UNPACKED }
+    enum Path { AUTO, PACKED, UNPACKED, TINY }
 
     private Sgemm() {
     }
@@ -124,6 +127,21 @@ public final class Sgemm {
         }
     }
 
+    /** Runs the product on {@link TinyGemm} if one of its layouts fits (directly or transposed); false if none does. */
+    private static boolean tiny(int m, int n, int k, float[] a, int ao, int rsa, int csa, float[] b, int bo, int rsb,
+                                int csb, float[] c, int co, int rsc, int csc, boolean accumulate) {
+        if (TinyGemm.rowsFits(n, csb, csc)) {
+            TinyGemm.rows(m, n, k, a, ao, rsa, csa, b, bo, rsb, c, co, rsc, accumulate);
+        } else if (TinyGemm.rowsFits(m, rsa, rsc)) {
+            TinyGemm.rows(n, m, k, b, bo, csb, rsb, a, ao, csa, c, co, csc, accumulate);
+        } else if (TinyGemm.dotsFits(k, csa, rsb)) {
+            TinyGemm.dots(m, n, k, a, ao, rsa, b, bo, csb, c, co, rsc, csc, accumulate);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
     /** Scratch floats {@link #gemmRowTable} needs for depth {@code k}. */
     public static int rowTableScratchFloats(int k, boolean parallel) {
         return (parallel ? Parallel.threads() : 1) * (MR * NR + Math.min(KC, Math.max(k, 1)) * NR);
@@ -151,6 +169,14 @@ public final class Sgemm {
                 zero(m, n, c, co, rsc, csc);
             }
             return;
+        }
+        if (path == Path.TINY || (path == Path.AUTO && k > 1 && 2L * m * n * k <= TINY_FLOPS)) {
+            if (tiny(m, n, k, a, ao, rsa, csa, b, bo, rsb, csb, c, co, rsc, csc, accumulate)) {
+                return;
+            }
+            if (path == Path.TINY) {
+                throw new IllegalArgumentException("the tiny gemm path needs contiguous B and C rows or A rows and B columns");
+            }
         }
         if (path == Path.AUTO && k == 1 && csb == 1 && csc == 1) {
             outer(m, n, a, ao, rsa, b, bo, c, co, rsc, accumulate, parallel);

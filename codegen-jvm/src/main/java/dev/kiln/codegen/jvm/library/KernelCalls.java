@@ -111,9 +111,9 @@ final class KernelCalls {
             public void run(Object[] a, int[] o, Object s) {
                 switch (dt) {
                     case F32 -> ScatterNorms.squaredNorms(plan, (int[]) a[0], o[0], (float[]) a[1], o[1], (float[]) a[2], o[2],
-                            (float[]) s, scalarUpdates);
+                            (float[]) s, scalarUpdates, true);
                     case F64 -> ScatterNorms.squaredNorms(plan, (int[]) a[0], o[0], (double[]) a[1], o[1], (double[]) a[2],
-                            o[2], (double[]) s, scalarUpdates);
+                            o[2], (double[]) s, scalarUpdates, true);
                     default -> throw new IllegalStateException("scatter norms of " + dt);
                 }
             }
@@ -121,6 +121,11 @@ final class KernelCalls {
             @Override
             public int scratchSize() {
                 return ScatterNorms.scratchSize(plan);
+            }
+
+            @Override
+            public boolean keepsScratchZero() {
+                return true;
             }
 
             @Override

@@ -16,6 +16,15 @@ public interface LibraryCall {
         return 0;
     }
 
+    /**
+     * True when the call wants its scratch all zeros on entry and leaves it all zeros on return
+     * (a kernel that clears what it dirtied, cheaper than clearing everything each call): it then
+     * gets a private scratch array of its own, zeroed once, not the run's shared scratch.
+     */
+    default boolean keepsScratchZero() {
+        return false;
+    }
+
     /** The dtype of the scratch array (meaningful when {@link #scratchSize()} is positive). */
     default DType scratchType() {
         return DType.F32;

@@ -44,6 +44,27 @@ class ScatterNormsTest {
         return norms;
     }
 
+    @Property(tries = 100)
+    void aScratchKeptZeroStaysZeroAndGivesTheSameNorms(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        IndexKernelsTest.Case c = IndexKernelsTest.Case.random(rnd, DType.F32);
+        TensorType updates = updatesType(c);
+        IndexKernels.Plan p = IndexKernels.prepareScatterAdd(new ScatterAdd(c.nb()), c.operand(), c.indices(), updates);
+        float[] scratch = new float[ScatterNorms.scratchSize(p)];
+        for (int rep = 0; rep < 3; rep++) {
+            int[] idx = indices(rnd, c.indices().numel(), c.rows());
+            float[] upd = KernelBenchmark.randomArray(updates.numel(), rnd), out = new float[p.batch()];
+            double[] expect = denseNorms(p, idx, upd);
+            ScatterNorms.squaredNorms(p, idx, 0, upd, 0, out, 0, scratch, false, true);
+            for (int b = 0; b < p.batch(); b++) {
+                assertEquals(expect[b], out[b], 1e-5 * Math.max(1, expect[b]), "call " + rep + ", example " + b + " of " + c);
+            }
+            for (float v : scratch) {
+                assertEquals(0f, v, "the scratch is left all zeros");
+            }
+        }
+    }
+
     @Property(tries = 200)
     void normsMatchTheDenseScatterIntoZeros(@ForAll long seed) {
         Random rnd = new Random(seed);
