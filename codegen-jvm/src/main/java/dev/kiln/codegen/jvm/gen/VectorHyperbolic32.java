@@ -32,12 +32,6 @@ final class VectorHyperbolic32 {
     private static final float[] TANH_P = {
         -3.33332819422E-1f, 1.33314422036E-1f, -5.37397155531E-2f, 2.06390887954E-2f, -5.70498872745E-3f,
     };
-    /**
-     * 1/(1+u) for u in [0, 1] within 2.2% (least squares on the relative error, exact at u = 0,
-     * where the logistic and tanh round to 1 or not); one Newton step makes it 0.05%.
-     */
-    private static final float[] RECIPROCAL = {1f, -0.8476899f, 0.3583014f};
-
     private VectorHyperbolic32() {
     }
 
@@ -70,7 +64,10 @@ final class VectorHyperbolic32 {
         FloatVector t = pow2(ni.max(-100));
         // x < 0: e^y/(1+e^y) = 2^n (hi + low)/(1+e^y); x >= 0: 1/(1+e^y).
         VectorMask<Float> positive = x.compare(VectorOperators.GE, 0f);
-        FloatVector m = quotient(hi.blend(1f, positive), low.blend(0f, positive), t.mul(hi), t.mul(low));
+        // 1/(1+e) is m itself above 0, 1 - e/(1+e) = 1 - t m below.
+        FloatVector one = FloatVector.broadcast(x.species(), 1f);
+        FloatVector m = quotient(hi.blend(one, positive), low.blend(0f, positive), t.mul(hi), t.mul(low),
+                t.neg().blend(one, positive), one.blend(0f, positive));
         // 2^n in two factors, for subnormal results.
         IntVector a = ni.lanewise(VectorOperators.ASHR, 1);
         FloatVector s = m.mul(pow2(a)).mul(pow2(ni.sub(a))).blend(m, positive);
@@ -96,24 +93,25 @@ final class VectorHyperbolic32 {
         FloatVector eHi = t.mul(hi), eLo = t.mul(onePlusLow(r1, lo, hi));
         FloatVector nHi = eHi.neg().add(1f);
         FloatVector nLo = nHi.neg().add(1f).sub(eHi).sub(eLo);
-        return quotient(nHi, nLo, eHi, eLo);
+        // 1/(1+e) = (1 + tanh a)/2.
+        FloatVector half = FloatVector.broadcast(a.species(), 0.5f);
+        return quotient(nHi, nLo, eHi, eLo, half, half);
     }
 
     /**
-     * (nHi + nLo) / (1 + eHi + eLo) for 0 <= eHi <= 1, to about half an ulp: the quotient of
+     * (nHi + nLo) / (1 + eHi + eLo) for 0 <= eHi <= 1, to about half an ulp: the quotient m of
      * the rounded parts plus the remainder (exact by fma, less the parts' rounding errors; the
-     * denominator's found exactly by Fast2Sum) over the denominator, whose reciprocal the
-     * correction needs only to a few digits.
+     * denominator's found exactly by Fast2Sum) over the denominator. The caller knows that
+     * reciprocal from m as {@code alpha m + beta} to the few digits the correction needs.
      */
-    private static FloatVector quotient(FloatVector nHi, FloatVector nLo, FloatVector eHi, FloatVector eLo) {
-        FloatVector dHi = eHi.add(1f), u = dHi.sub(1f);
-        FloatVector dLo = eHi.sub(u).add(eLo);
+    private static FloatVector quotient(FloatVector nHi, FloatVector nLo, FloatVector eHi, FloatVector eLo,
+            FloatVector alpha, FloatVector beta) {
+        FloatVector dHi = eHi.add(1f);
+        FloatVector dLo = eHi.sub(dHi.sub(1f)).add(eLo);
         FloatVector m = nHi.div(dHi);
         FloatVector rho = m.neg().fma(dHi, nHi);
         rho = m.neg().fma(dLo, rho.add(nLo));
-        FloatVector r = VectorLibm.horner(u, RECIPROCAL);
-        r = r.mul(dHi.neg().fma(r, FloatVector.broadcast(r.species(), 2f)));
-        return rho.fma(r, m);
+        return rho.fma(m.fma(alpha, beta), m);
     }
 
     /** round(x / ln 2), for |x| below 2^21, by the round-to-nearest trick. */
