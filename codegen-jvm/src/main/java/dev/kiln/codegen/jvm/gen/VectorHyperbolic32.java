@@ -68,9 +68,8 @@ final class VectorHyperbolic32 {
         FloatVector one = FloatVector.broadcast(x.species(), 1f);
         FloatVector m = quotient(hi.blend(one, positive), low.blend(0f, positive), t.mul(hi), t.mul(low),
                 t.neg().blend(one, positive), one.blend(0f, positive));
-        // 2^n in two factors, for subnormal results.
-        IntVector a = ni.lanewise(VectorOperators.ASHR, 1);
-        FloatVector s = m.mul(pow2(a)).mul(pow2(ni.sub(a))).blend(m, positive);
+        // Times 2^n as 2^(n+64) 2^-64, both exact but the last, which rounds subnormal results once.
+        FloatVector s = m.mul(pow2(ni.add(64))).mul(0x1p-64f).blend(m, positive);
         return s.blend(x, x.test(VectorOperators.IS_NAN));
     }
 
@@ -109,8 +108,9 @@ final class VectorHyperbolic32 {
         FloatVector dHi = eHi.add(1f);
         FloatVector dLo = eHi.sub(dHi.sub(1f)).add(eLo);
         FloatVector m = nHi.div(dHi);
-        FloatVector rho = m.neg().fma(dHi, nHi);
-        rho = m.neg().fma(dLo, rho.add(nLo));
+        FloatVector minusM = m.neg();
+        FloatVector rho = minusM.fma(dHi, nHi);
+        rho = minusM.fma(dLo, rho.add(nLo));
         return rho.fma(m.fma(alpha, beta), m);
     }
 
