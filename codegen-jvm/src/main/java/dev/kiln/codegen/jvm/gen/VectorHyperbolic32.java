@@ -32,6 +32,7 @@ final class VectorHyperbolic32 {
     private static final float[] TANH_P = {
         -3.33332819422E-1f, 1.33314422036E-1f, -5.37397155531E-2f, 2.06390887954E-2f, -5.70498872745E-3f,
     };
+
     private VectorHyperbolic32() {
     }
 
@@ -50,7 +51,7 @@ final class VectorHyperbolic32 {
         FloatVector err = twoSumError(t, minusOne, s1).add(twoSumError(s1, tr, s2));
         FloatVector y = s2.add(t.fma(lo, err)).mul(pow2(a));
         y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, VectorExp32.HIGH));
-        // Zeros keep their sign; NaN stays NaN.
+        // Zeros keep their sign; NaN lanes return x itself, the same NaN interpreted and compiled.
         return y.blend(x, x.compare(VectorOperators.EQ, 0f).or(x.test(VectorOperators.IS_NAN)));
     }
 
@@ -64,7 +65,7 @@ final class VectorHyperbolic32 {
         FloatVector t = pow2(ni.max(-100));
         // x < 0: e^y/(1+e^y) = 2^n (hi + low)/(1+e^y); x >= 0: 1/(1+e^y).
         VectorMask<Float> positive = x.compare(VectorOperators.GE, 0f);
-        // 1/(1+e) is m itself above 0, 1 - e/(1+e) = 1 - t m below.
+        // The reciprocal 1/(1+e) is m itself above 0, 1 - e/(1+e) = 1 - t m below.
         FloatVector one = FloatVector.broadcast(x.species(), 1f);
         FloatVector m = quotient(hi.blend(one, positive), low.blend(0f, positive), t.mul(hi), t.mul(low),
                 t.neg().blend(one, positive), one.blend(0f, positive));
