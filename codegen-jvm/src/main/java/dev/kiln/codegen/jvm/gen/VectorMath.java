@@ -19,14 +19,14 @@ import jdk.incubator.vector.VectorSpecies;
  * stub in interpreted and compiled code.
  *
  * <p>f32 functions follow the reference interpreter's semantics (compute in f64, round once) to
- * within an ulp. exp, log, expm1, tanh and the logistic work on f32 lanes ({@link VectorExp32},
+ * within an ulp. exp, log, log1p, expm1, tanh and the logistic work on f32 lanes ({@link VectorExp32},
  * {@link VectorLog32}, {@link VectorHyperbolic32}: Cephes-style reductions and polynomials,
  * within 1 ulp of the rounded f64 result on every 97th f32 bit pattern, {@code VectorMathTest}'s
  * sample, and bit-equal to it on all but 0.03-0.4% of them): about 4x cheaper than
  * widening, and, above all, small enough for C2 to inline into a kernel, where the widening route
  * is not ("callee is too large"), so that its vectors are boxed across every call (softmax takes
  * an exp per logit, an LSTM a tanh or logistic per gate, the DP-SGD noise a log per parameter).
- * log1p, sin, cos, pow and rsqrt still widen lanes to f64, compute there (to a few f64 ulps,
+ * sin, cos, pow and rsqrt still widen lanes to f64, compute there (to a few f64 ulps,
  * {@link VectorLibm}) and round once. Rounding matters: the logistic's gradient {@code s*(1-s)}
  * cancels badly for saturated {@code s}, so the f32-lane logistic computes 1/(1+e) and e/(1+e)
  * to about half an ulp and rounds to 1 exactly where the rounded f64 value is 1. f64 functions
@@ -41,8 +41,6 @@ public final class VectorMath {
     private static final VectorMask<Float> HIGH = FS.indexInRange(-FS.length() / 2, FS.length() / 2);
     /** f32 exp(x) is 0 below -104 and +inf above 89: clamping keeps VectorLibm.exp in range. */
     private static final double EXP_LOW = -120, EXP_HIGH = 100;
-    /** Below this |x|, 1 + x is inexact in f64 and log1p(x) = x - x^2/2 to f64 precision. */
-    private static final double LOG1P_TINY = 0x1p-29;
 
     private VectorMath() {
     }
@@ -133,13 +131,9 @@ public final class VectorMath {
         return VectorLog32.log(x);
     }
 
+    /** In f32 lanes ({@link VectorLog32#log1p}, within 1 ulp of the rounded f64 log1p). */
     public static FloatVector log1p(FloatVector x) {
-        return narrow(log1p32(widen(x, 0)), log1p32(widen(x, 1)));
-    }
-
-    private static DoubleVector log1p32(DoubleVector x) {
-        DoubleVector tiny = x.mul(x).mul(-0.5).add(x);
-        return VectorLibm.log(x.add(1.0)).blend(tiny, x.abs().compare(VectorOperators.LT, LOG1P_TINY));
+        return VectorLog32.log1p(x);
     }
 
     /** In f32 lanes ({@link VectorHyperbolic32}, within 1 ulp of the rounded f64 tanh). */
