@@ -32,7 +32,9 @@ import jdk.incubator.vector.VectorSpecies;
  * to about half an ulp and rounds to 1 exactly where the rounded f64 value is 1. f64 functions
  * run per lane with {@code Math} (f64 kernels serve tests and gradient checks, where exact
  * agreement beats speed).
- * Generated kernels call these; HotSpot inlines them.
+ * Generated kernels call these; HotSpot inlines them up to its node limit per compiled method
+ * (a fused LSTM cell with three logistics and two tanhs exceeds it, and some calls stay out of
+ * line, boxing their vectors).
  */
 public final class VectorMath {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
