@@ -52,7 +52,7 @@ final class VectorLog32 {
         return r.blend(x, x.abs().compare(VectorOperators.LT, 0x1p-24f));
     }
 
-    /** ln x + c for |c| far below ln x's ulp-sized terms; every special x gives what ln x gives. */
+    /** ln x + c for c within an ulp of x, added with the small terms; every special x gives what ln x gives. */
     private static FloatVector log(FloatVector x, FloatVector c) {
         // Subnormals scaled into the normal range first (k corrected by 23 below).
         VectorMask<Float> subnormal = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
