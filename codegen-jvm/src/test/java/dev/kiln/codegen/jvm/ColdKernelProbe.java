@@ -38,7 +38,11 @@ final class ColdKernelProbe {
         Var trig = g.add(g.un(UnaryOp.SIN, g.mul(x, lit(40))), g.un(UnaryOp.COS, y));
         Var more = g.add(g.add(g.un(UnaryOp.LOG1P, ypos), g.un(UnaryOp.EXPM1, x)), g.bin(BinaryOp.POW, ypos, x));
         Var logSumExp = g.un(UnaryOp.LOG, g.sum(g.un(UnaryOp.EXP, g.mul(more, lit(0.1))), 1));
-        return g.build(rowSums, trig, more, logSumExp, g.matmul(terms, w));
+        // The f32-lane functions' other branches: saturated and subnormal logistics, tanh's
+        // polynomial, expm1 far from 0.
+        Var wide = g.add(g.add(g.un(UnaryOp.LOGISTIC, g.mul(x, lit(30))), g.un(UnaryOp.TANH, g.mul(y, lit(0.1)))),
+                g.un(UnaryOp.EXPM1, g.mul(x, lit(10))));
+        return g.build(rowSums, trig, more, logSumExp, g.matmul(terms, w), wide);
     }
 
     static List<ArrayData> inputs() {

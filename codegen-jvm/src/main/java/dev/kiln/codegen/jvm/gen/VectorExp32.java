@@ -13,13 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorExp32 {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-    private static final float LOG2E = 1.44269504088896341f;
+    static final float LOG2E = 1.44269504088896341f;
     /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer. */
-    private static final float ROUNDER = 0x1.8p23f;
-    private static final float LN2_HIGH = 0.693359375f, LN2_LOW = -2.12194440e-4f;
+    static final float ROUNDER = 0x1.8p23f;
+    static final float LN2_HIGH = 0.693359375f, LN2_LOW = -2.12194440e-4f;
     /** Above this e^x overflows to +inf, below LOW it is 0 (even as a subnormal). */
-    private static final float HIGH = 88.72284f, LOW = -103.97209f;
-    private static final float[] P = {
+    static final float HIGH = 88.72284f, LOW = -103.97209f;
+    static final float[] P = {
         5.0000001201E-1f, 1.6666665459E-1f, 4.1665795894E-2f, 8.3334519073E-3f, 1.3981999507E-3f, 1.9875691500E-4f,
     };
 

@@ -64,15 +64,6 @@ final class VectorLibm {
         return p.mul(bits.reinterpretAsDoubles());
     }
 
-    /** e^x - 1 for x in about [-700, 700], without cancellation near 0: Taylor series for |x| < 1/2. */
-    static DoubleVector expm1(DoubleVector x) {
-        DoubleVector small = horner(x, EXPM1_TAYLOR).mul(x);
-        DoubleVector large = exp(x).sub(1.0);
-        return large.blend(small, x.abs().compare(VectorOperators.LT, 0.5));
-    }
-
-    private static final double[] EXPM1_TAYLOR = taylor(15, 1);
-
     /**
      * ln x for every double x: x = 2^k m with m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh(s) with
      * s = (m-1)/(m+1) by its series to s^19; 0 gives -inf, +inf itself, negatives and NaN NaN.

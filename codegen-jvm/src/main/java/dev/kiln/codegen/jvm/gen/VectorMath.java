@@ -18,15 +18,23 @@ import jdk.incubator.vector.VectorSpecies;
  * (see {@link VectorLibm}), or a per-lane {@code Math} call, which HotSpot evaluates with the same
  * stub in interpreted and compiled code.
  *
- * <p>f32 functions follow the reference interpreter's semantics: lanes are widened to f64,
- * computed there (to a few f64 ulps) and rounded once. The exceptions are exp and log, computed in
- * f32 lanes to within 1 ulp ({@link VectorExp32}, {@link VectorLog32}): about 4x cheaper, and small
- * enough for C2 to inline into a kernel (the DP-SGD noise takes a log per parameter, softmax an exp
- * per logit). Rounding matters: the logistic's
- * gradient {@code s*(1-s)} cancels badly for saturated {@code s}, so an extra ulp in {@code s}
- * becomes a visible error in an LSTM's gradients. f64 functions run per lane with {@code Math}
- * (f64 kernels serve tests and gradient checks, where exact agreement beats speed).
- * Generated kernels call these; HotSpot inlines them.
+ * <p>f32 functions follow the reference interpreter's semantics (compute in f64, round once) to
+ * within an ulp. exp, log, log1p, expm1, tanh and the logistic work on f32 lanes ({@link VectorExp32},
+ * {@link VectorLog32}, {@link VectorHyperbolic32}: Cephes-style reductions and polynomials,
+ * within 1 ulp of the rounded f64 result on every 97th f32 bit pattern, {@code VectorMathTest}'s
+ * sample, and bit-equal to it on all but 0.03-0.4% of them): about 4x cheaper than
+ * widening, and, above all, small enough for C2 to inline into a kernel, where the widening route
+ * is not ("callee is too large"), so that its vectors are boxed across every call (softmax takes
+ * an exp per logit, an LSTM a tanh or logistic per gate, the DP-SGD noise a log per parameter).
+ * sin, cos, pow and rsqrt still widen lanes to f64, compute there (to a few f64 ulps,
+ * {@link VectorLibm}) and round once. Rounding matters: the logistic's gradient {@code s*(1-s)}
+ * cancels badly for saturated {@code s}, so the f32-lane logistic computes 1/(1+e) and e/(1+e)
+ * to about half an ulp and rounds to 1 exactly where the rounded f64 value is 1. f64 functions
+ * run per lane with {@code Math} (f64 kernels serve tests and gradient checks, where exact
+ * agreement beats speed).
+ * Generated kernels call these; HotSpot inlines them up to its node limit per compiled method
+ * (a fused LSTM cell with three logistics and two tanhs exceeds it, and some calls stay out of
+ * line, boxing their vectors).
  */
 public final class VectorMath {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
@@ -35,10 +43,6 @@ public final class VectorMath {
     private static final VectorMask<Float> HIGH = FS.indexInRange(-FS.length() / 2, FS.length() / 2);
     /** f32 exp(x) is 0 below -104 and +inf above 89: clamping keeps VectorLibm.exp in range. */
     private static final double EXP_LOW = -120, EXP_HIGH = 100;
-    /** tanh(x) rounds to +-1 in f64 beyond |x| = 20, and expm1(2x) stays finite. */
-    private static final double TANH_SATURATED = 20;
-    /** Below this |x|, 1 + x is inexact in f64 and log1p(x) = x - x^2/2 to f64 precision. */
-    private static final double LOG1P_TINY = 0x1p-29;
 
     private VectorMath() {
     }
@@ -119,12 +123,9 @@ public final class VectorMath {
         return VectorExp32.exp(x);
     }
 
+    /** In f32 lanes ({@link VectorHyperbolic32}, within 1 ulp of the rounded f64 expm1). */
     public static FloatVector expm1(FloatVector x) {
-        return narrow(expm1_32(widen(x, 0)), expm1_32(widen(x, 1)));
-    }
-
-    private static DoubleVector expm1_32(DoubleVector x) {
-        return VectorLibm.expm1(x.max(EXP_LOW).min(EXP_HIGH));
+        return VectorHyperbolic32.expm1(x);
     }
 
     /** In f32 lanes ({@link VectorLog32}, within 1 ulp of the rounded f64 log): the DP noise's hot function. */
@@ -132,38 +133,19 @@ public final class VectorMath {
         return VectorLog32.log(x);
     }
 
+    /** In f32 lanes ({@link VectorLog32#log1p}, within 1 ulp of the rounded f64 log1p). */
     public static FloatVector log1p(FloatVector x) {
-        return narrow(log1p32(widen(x, 0)), log1p32(widen(x, 1)));
+        return VectorLog32.log1p(x);
     }
 
-    private static DoubleVector log1p32(DoubleVector x) {
-        DoubleVector tiny = x.mul(x).mul(-0.5).add(x);
-        return VectorLibm.log(x.add(1.0)).blend(tiny, x.abs().compare(VectorOperators.LT, LOG1P_TINY));
-    }
-
-    /** tanh|x| = e/(e+2) with e = expm1(2|x|), which neither cancels near 0 nor overflows once clamped. */
+    /** In f32 lanes ({@link VectorHyperbolic32}, within 1 ulp of the rounded f64 tanh). */
     public static FloatVector tanh(FloatVector x) {
-        return narrow(tanh32(widen(x, 0)), tanh32(widen(x, 1)));
+        return VectorHyperbolic32.tanh(x);
     }
 
-    private static DoubleVector tanh32(DoubleVector x) {
-        DoubleVector a = x.abs().min(TANH_SATURATED);
-        DoubleVector e = VectorLibm.expm1(a.add(a));
-        DoubleVector t = e.div(e.add(2.0));
-        return t.reinterpretAsLongs().or(x.reinterpretAsLongs().and(Long.MIN_VALUE)).reinterpretAsDoubles();
-    }
-
-    /** {@code 1/(1+e^-x)} for x >= 0, {@code e^x/(1+e^x)} below: neither overflows nor loses tiny values. */
+    /** In f32 lanes ({@link VectorHyperbolic32}, within 1 ulp of the interpreter's rounded f64 logistic). */
     public static FloatVector logistic(FloatVector x) {
-        return narrow(logistic32(widen(x, 0)), logistic32(widen(x, 1)));
-    }
-
-    private static DoubleVector logistic32(DoubleVector x) {
-        DoubleVector e = VectorLibm.exp(x.abs().neg().max(EXP_LOW));
-        DoubleVector onePlus = e.add(1.0);
-        DoubleVector negative = e.div(onePlus);
-        DoubleVector positive = DoubleVector.broadcast(DS, 1.0).div(onePlus);
-        return negative.blend(positive, x.compare(VectorOperators.GE, 0.0));
+        return VectorHyperbolic32.logistic(x);
     }
 
     public static FloatVector sin(FloatVector x) {
