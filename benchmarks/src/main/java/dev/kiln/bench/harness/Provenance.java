@@ -9,13 +9,18 @@ public final class Provenance {
     private Provenance() {
     }
 
-    /** {@code abc1234}, {@code abc1234 with uncommitted changes}, or {@code unknown commit} outside a git checkout. */
+    /**
+     * {@code abc1234}, {@code abc1234 with uncommitted changes}, or {@code unknown commit} outside a
+     * git checkout. The benchmark outputs (benchmarks/results, benchmarks/RESULTS.md) do not count
+     * as changes: a run rewrites them itself before it asks.
+     */
     public static String commit() {
         String head = git("rev-parse", "--short", "HEAD");
         if (head == null || head.isBlank()) {
             return "unknown commit";
         }
-        String status = git("status", "--porcelain", "--untracked-files=no");
+        String status = git("status", "--porcelain", "--untracked-files=no", "--", ":/",
+                ":(exclude,top)benchmarks/results", ":(exclude,top)benchmarks/RESULTS.md");
         return head.strip() + (status != null && !status.isBlank() ? " with uncommitted changes" : "");
     }
 
