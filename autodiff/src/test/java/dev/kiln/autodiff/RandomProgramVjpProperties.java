@@ -34,6 +34,12 @@ class RandomProgramVjpProperties {
         check(seed, options().withFamilies(Family.ELEMENTWISE, Family.CONTRACTION, Family.WINDOW, Family.INDEXING));
     }
 
+    /** Seed 26427 once failed: a window's maximum changed hands within the finite-difference step. */
+    @net.jqwik.api.Example
+    void aWindowSelectionFlippingWithinTheStepIsNotAWrongGradient() {
+        check(26427, options().withFamilies(Family.ELEMENTWISE, Family.CONTRACTION, Family.WINDOW, Family.INDEXING));
+    }
+
     @Property(tries = 60)
     void vjpOfRandomProgramsOverEveryPrimitiveMatchesFiniteDifferences(@ForAll long seed) {
         check(seed, options());
@@ -68,8 +74,31 @@ class RandomProgramVjpProperties {
         for (int i = 0; i < xs.size(); i++) {
             ArrayData fd = GradCheck.finiteDifference(xs, i, ys -> objective(g, ys, cts));
             ArrayData got = out.get(g.outputs().size() + i);
-            compare(fd, got, noise, "input " + i + " (seed " + seed + ") of\n" + GraphPrinter.print(g));
+            int arg = i;
+            compare(fd, got, noise, j -> kinkWithinStep(xs, arg, j, fd.getDouble(j), ys -> objective(g, ys, cts), noise),
+                    "input " + i + " (seed " + seed + ") of\n" + GraphPrinter.print(g));
         }
+    }
+
+    /**
+     * Whether element {@code j} of input {@code arg} sits within a step of a point where the
+     * program is not smooth (a max or a window's selection changes hands, a select flips): there
+     * the central difference does not converge, so one with a 16x smaller step differs from it. A
+     * VJP that is wrong where the program is smooth still fails, as both differences agree there.
+     */
+    private static boolean kinkWithinStep(List<ArrayData> xs, int arg, int j, double fd,
+                                          java.util.function.ToDoubleFunction<List<ArrayData>> f, double noise) {
+        double h = GradCheck.STEP / 16;
+        double small = (f.applyAsDouble(nudged(xs, arg, j, h)) - f.applyAsDouble(nudged(xs, arg, j, -h))) / (2 * h);
+        return Math.abs(small - fd) > 1e-3 * Math.max(Math.abs(small), Math.abs(fd)) + 16 * noise + 1e-6;
+    }
+
+    private static List<ArrayData> nudged(List<ArrayData> xs, int arg, int j, double delta) {
+        ArrayData y = xs.get(arg).copy();
+        y.setDouble(j, y.getDouble(j) + delta);
+        List<ArrayData> out = new ArrayList<>(xs);
+        out.set(arg, y);
+        return out;
     }
 
     private static double objective(Graph g, List<ArrayData> xs, List<ArrayData> cts) {
@@ -89,14 +118,14 @@ class RandomProgramVjpProperties {
         return s;
     }
 
-    private static void compare(ArrayData fd, ArrayData got, double noise, String what) {
+    private static void compare(ArrayData fd, ArrayData got, double noise, java.util.function.IntPredicate kink, String what) {
         double scale = 0;
         for (int i = 0; i < fd.size(); i++) {
             scale = Math.max(scale, Math.abs(fd.getDouble(i)));
         }
         double tol = 1e-6 * scale + noise + 1e-9;
         for (int i = 0; i < fd.size(); i++) {
-            if (!(Math.abs(fd.getDouble(i) - got.getDouble(i)) <= tol)) {
+            if (!(Math.abs(fd.getDouble(i) - got.getDouble(i)) <= tol) && !kink.test(i)) {
                 fail(what + "\nelement " + i + ": vjp " + got.getDouble(i) + ", finite differences " + fd.getDouble(i)
                         + " (tolerance " + tol + ")");
             }
