@@ -96,6 +96,37 @@ class VectorCodeTest {
         }
     }
 
+    /**
+     * x / 2^k becomes x * 2^-k in vector code: the same exact value rounded once, so the bits of
+     * the division, subnormal, infinite and NaN lanes included; other divisors stay divisions.
+     */
+    @Test
+    void divisionByAPowerOfTwoIsAMultiplicationWithTheDivisionsBits() {
+        assumeTrue(Vectorization.enabled());
+        for (float c : new float[] {128f, -0.25f, 0x1p-126f, 0x1p127f, 3f}) {
+            G g = new G();
+            Var x = g.f32(1000);
+            Graph graph = g.build(g.bin(BinaryOp.DIV, x, lit(c)));
+            String code = bytecode(graph);
+            // 3 is no power of two, and 1 / 2^127 is subnormal: those two stay vector divisions.
+            boolean multiplies = c != 3f && c != 0x1p127f;
+            ArrayData in = ArrayData.zeros(graph.inputs().getFirst().type());
+            Random r = new Random(3);
+            float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_NORMAL, Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NaN};
+            for (int i = 0; i < in.size(); i++) {
+                float v = i < special.length ? special[i] : Float.intBitsToFloat(r.nextInt());
+                in.setDouble(i, v);
+            }
+            float[] want = dev.kiln.ir.interp.Interpreter.run(graph, List.of(in)).getFirst().floatStorage();
+            float[] got = JvmCrossCheck.compile(graph, true, true).run(List.of(in)).getFirst().floatStorage();
+            for (int i = 0; i < want.length; i++) {
+                assertTrue(Float.floatToIntBits(want[i]) == Float.floatToIntBits(got[i]),
+                        in.getDouble(i) + " / " + c + " = " + got[i] + ", not " + want[i]);
+            }
+            assertTrue(code.contains("VectorOperators.DIV") != multiplies, c + ": " + code);
+        }
+    }
+
     /** The logistic's gradient s*(1-s) amplifies any error in s, so vector kernels must round it (nearly) as the interpreter does. */
     @Test
     void vectorLogisticAndRsqrtRoundLikeTheInterpreter() {

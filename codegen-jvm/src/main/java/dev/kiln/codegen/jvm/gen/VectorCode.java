@@ -312,6 +312,29 @@ final class VectorCode extends ScalarCode {
         }
     }
 
+    /**
+     * For {@code x / c} with {@code c} a power of two whose reciprocal is a normal number of the
+     * dtype: that reciprocal, so the division becomes a multiplication. Both round the same exact
+     * value {@code x * 2^-k} once, so the bits are those of the division (which the scalar tail
+     * and the interpreter still compute); a vector division costs about ten multiplications (a
+     * mean over the batch divides every element by 128).
+     */
+    static Expr.Const exactReciprocal(Expr.Binary b) {
+        if (b.op() != BinaryOp.DIV || !(b.b() instanceof Expr.Const c) || !(c.dtype() == DType.F32 || c.dtype() == DType.F64)) {
+            return null;
+        }
+        double v = c.value();
+        if (v == 0 || Double.isInfinite(v) || Double.isNaN(v)) {
+            return null;
+        }
+        double r = 1 / v;
+        boolean powerOfTwo = Math.getExponent(v) >= Double.MIN_EXPONENT && v == Math.scalb(Math.signum(v), Math.getExponent(v));
+        double minNormal = c.dtype() == DType.F32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        double max = c.dtype() == DType.F32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+        boolean representable = Math.abs(r) >= minNormal && Math.abs(r) <= max && (c.dtype() != DType.F32 || (float) v == v);
+        return powerOfTwo && representable ? new Expr.Const(r, c.dtype()) : null;
+    }
+
     private void lanewise(String unaryOp, DType d) {
         operator(unaryOp, "Unary");
         mv.visitMethodInsn(INVOKEVIRTUAL, vclass(d), "lanewise", "(L" + OPS + "$Unary;)" + vdesc(d), false);
@@ -319,6 +342,11 @@ final class VectorCode extends ScalarCode {
 
     private void vbinary(Expr.Binary b) {
         DType d = b.a().dtype();
+        Expr.Const reciprocal = exactReciprocal(b);
+        if (reciprocal != null) {
+            vbinary(new Expr.Binary(BinaryOp.MUL, b.a(), reciprocal));
+            return;
+        }
         if (d == DType.BOOL) {
             vexpr(b.a(), d);
             vexpr(b.b(), d);

@@ -31,8 +31,32 @@ final class ThreefryLanes {
         int k2 = k0 ^ k1 ^ PARITY;
         int[] ks = {k0, k1, k2};
         IntVector lanes = IntVector.zero(S).addIndex(1);
-        int j = from;
-        for (; j <= full - S.length(); j += S.length()) {
+        int j = from, w = S.length();
+        // Two vectors of blocks at a time: each round depends on the one before, so one vector
+        // alone waits on that latency; two independent chains keep the integer units busy.
+        for (; j <= full - 2 * w; j += 2 * w) {
+            IntVector a0 = lanes.add(j + k0), a1 = lanes.add(m + j + k1);
+            IntVector b0 = lanes.add(j + w + k0), b1 = lanes.add(m + j + w + k1);
+            for (int group = 0; group < 5; group++) {
+                int[] rotations = group % 2 == 0 ? ROTATIONS_EVEN : ROTATIONS_ODD;
+                for (int r : rotations) {
+                    a0 = a0.add(a1);
+                    b0 = b0.add(b1);
+                    a1 = a1.lanewise(VectorOperators.ROL, r).lanewise(VectorOperators.XOR, a0);
+                    b1 = b1.lanewise(VectorOperators.ROL, r).lanewise(VectorOperators.XOR, b0);
+                }
+                int i0 = ks[(group + 1) % 3], i1 = ks[(group + 2) % 3] + group + 1;
+                a0 = a0.add(i0);
+                b0 = b0.add(i0);
+                a1 = a1.add(i1);
+                b1 = b1.add(i1);
+            }
+            a0.intoArray(out, base + j);
+            b0.intoArray(out, base + j + w);
+            a1.intoArray(out, base + m + j);
+            b1.intoArray(out, base + m + j + w);
+        }
+        for (; j <= full - w; j += w) {
             IntVector x0 = lanes.add(j + k0);
             IntVector x1 = lanes.add(m + j + k1);
             for (int group = 0; group < 5; group++) {
