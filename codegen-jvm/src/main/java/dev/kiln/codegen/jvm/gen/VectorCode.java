@@ -324,11 +324,11 @@ final class VectorCode extends ScalarCode {
             return null;
         }
         double v = c.value();
-        if (v == 0 || Double.isInfinite(v) || Double.isNaN(v)) {
+        if (v == 0 || !Double.isFinite(v)) {
             return null;
         }
         double r = 1 / v;
-        boolean powerOfTwo = Math.getExponent(v) >= Double.MIN_EXPONENT && v == Math.scalb(Math.signum(v), Math.getExponent(v));
+        boolean powerOfTwo = Math.abs(v) == Math.scalb(1.0, Math.getExponent(v));
         double minNormal = c.dtype() == DType.F32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
         double max = c.dtype() == DType.F32 ? Float.MAX_VALUE : Double.MAX_VALUE;
         boolean representable = Math.abs(r) >= minNormal && Math.abs(r) <= max && (c.dtype() != DType.F32 || (float) v == v);

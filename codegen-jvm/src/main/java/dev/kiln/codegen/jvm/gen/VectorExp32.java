@@ -37,11 +37,14 @@ final class VectorExp32 {
         // 2^n = 2^a * 2^(n-a) with a = n/2 (both exponents within the normal range for |n| <= 150).
         IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER));
         IntVector a = ni.lanewise(VectorOperators.ASHR, 1);
-        FloatVector twoA = a.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector twoB = ni.sub(a).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector y = er.mul(twoA).mul(twoB);
+        FloatVector y = er.mul(pow2(a)).mul(pow2(ni.sub(a)));
         y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, HIGH));
         y = y.blend(0f, x.compare(VectorOperators.LT, LOW));
         return y.blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    /** 2^k for k in [-126, 127], built from its exponent bits. */
+    static FloatVector pow2(IntVector k) {
+        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.codegen.jvm.gen;
 
+import static dev.kiln.codegen.jvm.gen.VectorExp32.pow2;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -149,10 +151,5 @@ final class VectorHyperbolic32 {
         FloatVector c = n.mul(-VectorExp32.LN2_LOW);
         FloatVector r = r1.add(c);
         return r.mul(r).fma(VectorLibm.horner(r, VectorExp32.P), c);
-    }
-
-    /** 2^k for k in [-126, 127]. */
-    private static FloatVector pow2(IntVector k) {
-        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 }

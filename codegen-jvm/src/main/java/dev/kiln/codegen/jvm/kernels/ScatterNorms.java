@@ -52,17 +52,26 @@ public final class ScatterNorms {
     public static void squaredNorms(IndexKernels.Plan p, int[] idx, int io, float[] upd, int uo, float[] out, int oo,
                                     float[] scratch, boolean scalarUpdates, boolean scratchIsZero) {
         expect(p, DType.F32);
-        IndexKernels.checkAll(p, idx, io);
         int us = scalarUpdates ? 0 : 1;
+        guarded(p, idx, io, scratchIsZero, zeroed -> runFloat(p, idx, io, upd, uo, out, oo, scratch, us, zeroed),
+                () -> Arrays.fill(scratch, 0f));
+    }
+
+    /**
+     * Checks the indices, then runs {@code body} with a flag per lane saying whether its scratch row
+     * is zero already. With {@code scratchIsZero} every flag starts set, and the scratch is left
+     * zero even when {@code body} throws ({@code clear} zeroes it all).
+     */
+    private static void guarded(IndexKernels.Plan p, int[] idx, int io, boolean scratchIsZero,
+                                java.util.function.Consumer<boolean[]> body, Runnable clear) {
+        IndexKernels.checkAll(p, idx, io);
         boolean[] zeroed = new boolean[Parallel.threads()];
-        if (scratchIsZero) {
-            Arrays.fill(zeroed, true);
-        }
+        Arrays.fill(zeroed, scratchIsZero);
         try {
-            runFloat(p, idx, io, upd, uo, out, oo, scratch, us, zeroed);
+            body.accept(zeroed);
         } catch (RuntimeException | Error e) {
             if (scratchIsZero) {
-                Arrays.fill(scratch, 0f);
+                clear.run();
             }
             throw e;
         }
@@ -113,20 +122,9 @@ public final class ScatterNorms {
     public static void squaredNorms(IndexKernels.Plan p, int[] idx, int io, double[] upd, int uo, double[] out, int oo,
                                     double[] scratch, boolean scalarUpdates, boolean scratchIsZero) {
         expect(p, DType.F64);
-        IndexKernels.checkAll(p, idx, io);
         int us = scalarUpdates ? 0 : 1;
-        boolean[] zeroed = new boolean[Parallel.threads()];
-        if (scratchIsZero) {
-            Arrays.fill(zeroed, true);
-        }
-        try {
-            runDouble(p, idx, io, upd, uo, out, oo, scratch, us, zeroed);
-        } catch (RuntimeException | Error e) {
-            if (scratchIsZero) {
-                Arrays.fill(scratch, 0d);
-            }
-            throw e;
-        }
+        guarded(p, idx, io, scratchIsZero, zeroed -> runDouble(p, idx, io, upd, uo, out, oo, scratch, us, zeroed),
+                () -> Arrays.fill(scratch, 0d));
     }
 
     private static void runDouble(IndexKernels.Plan p, int[] idx, int io, double[] upd, int uo, double[] out, int oo,

@@ -33,10 +33,13 @@ final class ThreefryLanes {
         IntVector lanes = IntVector.zero(S).addIndex(1);
         int j = from, w = S.length();
         // Two vectors of blocks at a time: each round depends on the one before, so one vector
-        // alone waits on that latency; two independent chains keep the integer units busy.
-        for (; j <= full - 2 * w; j += 2 * w) {
+        // alone waits on that latency; two independent chains keep the integer units busy. Near
+        // the end of the run the second vector starts at full - w, overlapping the first: the
+        // shared blocks get the same words, stored twice.
+        while (j <= full - w) {
+            int jb = Math.min(j + w, full - w);
             IntVector a0 = lanes.add(j + k0), a1 = lanes.add(m + j + k1);
-            IntVector b0 = lanes.add(j + w + k0), b1 = lanes.add(m + j + w + k1);
+            IntVector b0 = lanes.add(jb + k0), b1 = lanes.add(m + jb + k1);
             for (int group = 0; group < 5; group++) {
                 int[] rotations = group % 2 == 0 ? ROTATIONS_EVEN : ROTATIONS_ODD;
                 for (int r : rotations) {
@@ -52,24 +55,10 @@ final class ThreefryLanes {
                 b1 = b1.add(i1);
             }
             a0.intoArray(out, base + j);
-            b0.intoArray(out, base + j + w);
+            b0.intoArray(out, base + jb);
             a1.intoArray(out, base + m + j);
-            b1.intoArray(out, base + m + j + w);
-        }
-        for (; j <= full - w; j += w) {
-            IntVector x0 = lanes.add(j + k0);
-            IntVector x1 = lanes.add(m + j + k1);
-            for (int group = 0; group < 5; group++) {
-                int[] rotations = group % 2 == 0 ? ROTATIONS_EVEN : ROTATIONS_ODD;
-                for (int r : rotations) {
-                    x0 = x0.add(x1);
-                    x1 = x1.lanewise(VectorOperators.ROL, r).lanewise(VectorOperators.XOR, x0);
-                }
-                x0 = x0.add(ks[(group + 1) % 3]);
-                x1 = x1.add(ks[(group + 2) % 3] + group + 1);
-            }
-            x0.intoArray(out, base + j);
-            x1.intoArray(out, base + m + j);
+            b1.intoArray(out, base + m + jb);
+            j = jb + w;
         }
         Threefry.bits(k0, k1, n, out, base, j, to);
     }
