@@ -11,6 +11,7 @@ import dev.kiln.ir.TensorType;
 import dev.kiln.ir.Var;
 import dev.kiln.ir.prim.Binary;
 import dev.kiln.ir.prim.BinaryOp;
+import dev.kiln.ir.verify.Checks;
 import dev.kiln.ir.verify.Verifier;
 import dev.kiln.tracer.Dispatch;
 import dev.kiln.tracer.Tensor;
@@ -198,15 +199,17 @@ public final class Vjp {
     }
 
     /**
-     * The traced graph, pruned of equations no output needs and verified (a failure is a bug of a
-     * VJP rule, named by {@code stage}). It closes over nothing by construction.
+     * The traced graph, pruned of equations no output needs and, under {@link Checks}, verified (a
+     * failure is a bug of a VJP rule, named by {@code stage}). It closes over nothing by construction.
      */
     static Graph closed(TracedFunction tf, String stage) {
         if (!tf.captured().isEmpty()) {
             throw new IllegalStateException("a derived graph captured " + tf.captured().size() + " outer values");
         }
         Graph g = DeadCode.prune(tf.graph());
-        Verifier.verify(g, stage);
+        if (Checks.enabled()) {
+            Verifier.verify(g, stage);
+        }
         return g;
     }
 }

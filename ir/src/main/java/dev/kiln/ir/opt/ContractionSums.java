@@ -35,6 +35,9 @@ public final class ContractionSums implements GraphPass {
 
     @Override
     public Graph run(Graph g) {
+        if (!GraphPass.applies(g, DotGeneral.class)) {
+            return g;
+        }
         GraphIndex index = new GraphIndex(g);
         ClippingPlan plan = new ClippingPlan();
         for (Equation eq : g.equations()) {

@@ -69,7 +69,7 @@ public final class ConvGhostClipping implements GraphPass {
 
     @Override
     public Graph run(Graph g) {
-        if (mode == Mode.OFF) {
+        if (mode == Mode.OFF || !GraphPass.applies(g, ConvGeneralDilated.class)) {
             return g;
         }
         GraphIndex index = new GraphIndex(g);

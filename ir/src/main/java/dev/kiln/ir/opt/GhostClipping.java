@@ -33,6 +33,9 @@ public final class GhostClipping implements GraphPass {
 
     @Override
     public Graph run(Graph g) {
+        if (!GraphPass.applies(g, DotGeneral.class)) {
+            return g;
+        }
         GraphIndex index = new GraphIndex(g);
         ClippingPlan plan = new ClippingPlan();
         for (Equation eq : g.equations()) {

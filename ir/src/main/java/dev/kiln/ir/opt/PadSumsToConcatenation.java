@@ -45,6 +45,9 @@ public final class PadSumsToConcatenation implements GraphPass {
 
     @Override
     public Graph run(Graph g) {
+        if (!GraphPass.applies(g, Pad.class)) {
+            return g;
+        }
         Map<Var, Integer> uses = useCounts(g);
         // Adds read once, by an add of their type: inner nodes of a tree of adds.
         Set<Var> inner = Collections.newSetFromMap(new IdentityHashMap<>());

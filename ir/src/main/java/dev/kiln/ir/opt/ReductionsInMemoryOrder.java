@@ -38,6 +38,9 @@ public final class ReductionsInMemoryOrder implements GraphPass {
 
     @Override
     public Graph run(Graph g) {
+        if (!GraphPass.applies(g, ReduceSum.class)) {
+            return g;
+        }
         GraphIndex index = new GraphIndex(g);
         Rewriter rw = new Rewriter(g);
         for (Equation eq : g.equations()) {

@@ -42,6 +42,9 @@ public final class ScatterClipping implements GraphPass {
 
     @Override
     public Graph run(Graph g) {
+        if (!GraphPass.applies(g, ScatterAdd.class)) {
+            return g;
+        }
         GraphIndex index = new GraphIndex(g);
         ClippingPlan plan = new ClippingPlan();
         for (Equation eq : g.equations()) {
