@@ -93,7 +93,7 @@ public final class Autodiff {
 
     /** Names the trace after the line that made the transformed function, e.g. {@code grad(Model.java:42)}. */
     private static String label(String op, SourceLocation site) {
-        return op + "(" + (site == SourceLocation.UNKNOWN ? "f" : site.shortText()) + ")";
+        return op + "(" + (site.isUnknown() ? "f" : site.shortText()) + ")";
     }
 
     /** The pieces a grad call produces; {@code value} and {@code aux} are null when not asked for. */

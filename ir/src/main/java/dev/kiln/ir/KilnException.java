@@ -34,7 +34,7 @@ public class KilnException extends RuntimeException {
 
     private static String format(String operation, String detail, SourceLocation source, String hint) {
         StringBuilder sb = new StringBuilder("kiln: ").append(operation).append(": ").append(detail);
-        if (source != null && source != SourceLocation.UNKNOWN) {
+        if (source != null && !source.isUnknown()) {
             sb.append("\n  at ").append(source);
         }
         if (hint != null && !hint.isEmpty()) {
@@ -64,7 +64,7 @@ public class KilnException extends RuntimeException {
 
     /** The same error, now pointing at {@code where} (used when an error surfaces without a line). */
     public KilnException at(SourceLocation where) {
-        if (source != null && source != SourceLocation.UNKNOWN) {
+        if (source != null && !source.isUnknown()) {
             return this;
         }
         KilnException e = new KilnException(operation, detail, where, hint, getCause());

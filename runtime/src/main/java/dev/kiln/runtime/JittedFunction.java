@@ -50,7 +50,7 @@ public final class JittedFunction implements FnN {
         this.f = f;
         this.options = options;
         String name = options.name() != null ? options.name()
-                : where == null || where.equals(SourceLocation.UNKNOWN) ? "f" : where.shortText();
+                : where == null || where.isUnknown() ? "f" : where.shortText();
         this.label = "jit(" + name + ")";
     }
 

@@ -134,7 +134,7 @@ public final class GraphPrinter {
 
     /** The annotation the parser reads back, or "" when there is nothing to show. */
     static String sourceText(SourceLocation s, Sources mode) {
-        if (mode == Sources.NONE || s == null || s.equals(SourceLocation.UNKNOWN)) {
+        if (mode == Sources.NONE || s == null || s.isUnknown()) {
             return "";
         }
         if (mode == Sources.SHORT && s.line() < 0 && s.fileName().equals(SourceLocation.UNKNOWN.fileName())) {
