@@ -38,7 +38,7 @@ public final class ContractionSums implements GraphPass {
         if (!GraphPass.applies(g, DotGeneral.class)) {
             return g;
         }
-        GraphIndex index = new GraphIndex(g);
+        GraphIndex index = GraphIndex.of(g);
         ClippingPlan plan = new ClippingPlan();
         for (Equation eq : g.equations()) {
             if (isAdd(eq) && !absorbedByReader(eq, index)) {

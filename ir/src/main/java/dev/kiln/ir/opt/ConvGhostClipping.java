@@ -72,7 +72,7 @@ public final class ConvGhostClipping implements GraphPass {
         if (mode == Mode.OFF || !GraphPass.applies(g, ConvGeneralDilated.class)) {
             return g;
         }
-        GraphIndex index = new GraphIndex(g);
+        GraphIndex index = GraphIndex.of(g);
         ClippingPlan plan = new ClippingPlan();
         for (Equation eq : g.equations()) {
             if (eq.primitive() instanceof Reshape) {

@@ -36,7 +36,7 @@ public final class GhostClipping implements GraphPass {
         if (!GraphPass.applies(g, DotGeneral.class)) {
             return g;
         }
-        GraphIndex index = new GraphIndex(g);
+        GraphIndex index = GraphIndex.of(g);
         ClippingPlan plan = new ClippingPlan();
         for (Equation eq : g.equations()) {
             if (eq.primitive() instanceof DotGeneral d && d.lhsBatch().size() == 1 && eq.out().type().rank() >= 2

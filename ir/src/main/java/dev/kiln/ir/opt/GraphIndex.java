@@ -19,12 +19,38 @@ import java.util.Set;
  * rewrites, to know whether a value has readers other than the ones it replaces.
  */
 final class GraphIndex {
+    /**
+     * The index of the graph the passes last indexed, while an {@link Optimizer} runs: once the
+     * passes stop changing the graph, each clipping rewrite and the reduction-order pass look at the
+     * same graph, and building its index was most of their cost.
+     */
+    static final ScopedValue<Memo> MEMO = ScopedValue.newInstance();
+
+    /** One remembered index (graphs are immutable, so an index stays valid for its graph). */
+    static final class Memo {
+        private Graph graph;
+        private GraphIndex index;
+    }
+
     private final Map<Var, Equation> definitions;
     private final Map<Var, Constant> constants = new IdentityHashMap<>();
     private final Map<Var, List<Equation>> readers;
     private final Set<Var> outputs = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    GraphIndex(Graph g) {
+    /** The index of {@code g}: remembered for the next pass while an optimiser runs, built afresh otherwise. */
+    static GraphIndex of(Graph g) {
+        if (!MEMO.isBound()) {
+            return new GraphIndex(g);
+        }
+        Memo m = MEMO.get();
+        if (m.graph != g) {
+            m.index = new GraphIndex(g);
+            m.graph = g;
+        }
+        return m.index;
+    }
+
+    private GraphIndex(Graph g) {
         // Sized for the graph up front: growing an identity map rehashes it each time it doubles.
         int n = g.equations().size() + g.inputs().size() + g.constants().size();
         definitions = new IdentityHashMap<>(n);

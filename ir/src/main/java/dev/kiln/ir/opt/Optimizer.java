@@ -45,6 +45,10 @@ public final class Optimizer {
 
     /** The passes to their fixed point, then the finishing passes, then the passes again if those changed anything. */
     public Graph run(Graph graph) {
+        return ScopedValue.where(GraphIndex.MEMO, new GraphIndex.Memo()).call(() -> runPasses(graph));
+    }
+
+    private Graph runPasses(Graph graph) {
         Graph g = fixedPoint(graph);
         Graph before = g;
         for (GraphPass p : finishing) {

@@ -41,7 +41,7 @@ public final class ReductionsInMemoryOrder implements GraphPass {
         if (!GraphPass.applies(g, ReduceSum.class)) {
             return g;
         }
-        GraphIndex index = new GraphIndex(g);
+        GraphIndex index = GraphIndex.of(g);
         Rewriter rw = new Rewriter(g);
         for (Equation eq : g.equations()) {
             Atom r = eq.primitive() instanceof ReduceSum s ? rewrite(eq, s.axes(), index, rw) : null;

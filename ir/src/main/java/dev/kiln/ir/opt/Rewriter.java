@@ -25,13 +25,13 @@ final class Rewriter {
     private final List<Equation> equations;
     private final List<Constant> constants = new ArrayList<>();
     private final Map<Var, Constant> constantOf = new IdentityHashMap<>();
-    private final Map<Var, Equation> definition;
+    /** The defining equation of each kept or emitted output: built on the first lookup (most passes never look). */
+    private Map<Var, Equation> definition;
     private boolean changed;
 
     Rewriter(Graph source) {
         this.source = source;
         this.equations = new ArrayList<>(source.equations().size());
-        this.definition = new IdentityHashMap<>(source.equations().size());
         for (Constant c : source.constants()) {
             addConstant(c);
         }
@@ -93,22 +93,35 @@ final class Rewriter {
             changed = true;
             eq = new Equation(eq.primitive(), operands, eq.out(), eq.source());
         }
-        equations.add(eq);
-        definition.put(eq.out(), eq);
+        add(eq);
         return eq;
+    }
+
+    private void add(Equation eq) {
+        equations.add(eq);
+        if (definition != null) {
+            definition.put(eq.out(), eq);
+        }
     }
 
     /** The kept or emitted equation defining {@code a}, or null for inputs, constants and literals. */
     Equation definition(Atom a) {
-        return a instanceof Var v ? definition.get(v) : null;
+        if (!(a instanceof Var v)) {
+            return null;
+        }
+        if (definition == null) {
+            definition = new IdentityHashMap<>(source.equations().size());
+            for (Equation eq : equations) {
+                definition.put(eq.out(), eq);
+            }
+        }
+        return definition.get(v);
     }
 
     /** Appends a new equation (operands already resolved) and returns its output. */
     Var emit(Primitive p, List<Atom> operands, SourceLocation where) {
         Var out = new Var(ShapeRules.infer(p, operands.stream().map(Atom::type).toList()));
-        Equation eq = new Equation(p, operands, out, where);
-        equations.add(eq);
-        definition.put(out, eq);
+        add(new Equation(p, operands, out, where));
         changed = true;
         return out;
     }

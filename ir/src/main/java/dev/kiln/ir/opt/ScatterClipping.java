@@ -45,7 +45,7 @@ public final class ScatterClipping implements GraphPass {
         if (!GraphPass.applies(g, ScatterAdd.class)) {
             return g;
         }
-        GraphIndex index = new GraphIndex(g);
+        GraphIndex index = GraphIndex.of(g);
         ClippingPlan plan = new ClippingPlan();
         for (Equation eq : g.equations()) {
             if (eq.primitive() instanceof ScatterAdd s && s.batchDims() == 1 && eq.out().dtype().isFloating()
