@@ -62,6 +62,26 @@ public final class Batching {
         return traced.graph();
     }
 
+    /**
+     * {@code g} batched and applied to {@code args} inside the enclosing trace: the equations that
+     * {@code Tracing.apply(graph(g, ..), args)} would record, recorded directly, without first
+     * building the batched graph (for a large program, a second full replay of it).
+     *
+     * @param args per input of {@code g}, a tensor of the batched program's input type
+     */
+    static List<Tensor> applyInTrace(Graph g, List<Tensor> args, int[] inDims, int batchSize, int[] outDims,
+                                     List<String> outNames) {
+        checkDims(g, inDims, batchSize, outDims);
+        for (int i = 0; i < args.size(); i++) {
+            TensorType t = g.inputs().get(i).type();
+            TensorType expect = inDims[i] < 0 ? t : t.withShape(t.shape().with(inDims[i], batchSize));
+            if (!args.get(i).type().equals(expect)) {
+                throw new IllegalArgumentException("batched input " + i + " must be " + expect + ", got " + args.get(i).type());
+            }
+        }
+        return replay(g, new ArrayList<>(args), inDims, batchSize, outDims, outNames);
+    }
+
     private static List<Tensor> replay(Graph g, List<Object> args, int[] inDims, int batchSize, int[] outDims,
                                        List<String> outNames) {
         Map<Var, BatchedValue> env = new IdentityHashMap<>();

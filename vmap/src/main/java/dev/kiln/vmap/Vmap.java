@@ -6,6 +6,7 @@ import dev.kiln.ir.SourceLocation;
 import dev.kiln.ir.TensorType;
 import dev.kiln.tracer.FnN;
 import dev.kiln.tracer.Tensor;
+import dev.kiln.tracer.Trace;
 import dev.kiln.tracer.TracedFunction;
 import dev.kiln.tracer.Tracing;
 import java.util.ArrayList;
@@ -72,10 +73,14 @@ public final class Vmap {
 
         List<String> outNames = traced.outTree().leafPaths("result");
         int[] outDims = outDims(traced, outAxes, outNames);
-        Graph batched = Batching.graph(traced.graph(), inDims, mapped.size(), outDims, outNames);
-
         List<Tensor> inputs = new ArrayList<>(mapped.leaves());
         inputs.addAll(traced.captured());
+        if (Trace.current() != null) {
+            // Inside jit (or another transform) the batched equations go straight into that trace.
+            return traced.outTree().unflatten(
+                    Batching.applyInTrace(traced.graph(), inputs, inDims, mapped.size(), outDims, outNames));
+        }
+        Graph batched = Batching.graph(traced.graph(), inDims, mapped.size(), outDims, outNames);
         return traced.outTree().unflatten(Tracing.apply(batched, inputs));
     }
 

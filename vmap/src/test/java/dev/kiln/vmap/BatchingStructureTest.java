@@ -27,7 +27,12 @@ import dev.kiln.ir.prim.Primitive;
 import dev.kiln.ir.prim.Transpose;
 import dev.kiln.ir.prim.Unary;
 import dev.kiln.ir.prim.UnaryOp;
+import dev.kiln.ir.verify.GraphEquivalence;
+import dev.kiln.tracer.FnN;
+import dev.kiln.tracer.Tensor;
+import dev.kiln.tracer.Tracing;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -198,5 +203,26 @@ class BatchingStructureTest {
             List<ArrayData> inputs = batched.inputTypes().stream().map(ArrayData::zeros).toList();
             assertEquals(TensorType.of(DType.F32, 2, 0, 6, 3), Interpreter.run(batched, inputs).get(0).type());
         }
+    }
+
+    @Test
+    void vmapInsideATraceRecordsTheEquationsOfTheBatchedGraph() {
+        // Inside a trace, vmap records the batched equations directly; the result must be the
+        // graph that inlining Batching.graph's batched program would give.
+        FnN perExample = args -> {
+            Tensor w = (Tensor) args.get(0), x = (Tensor) args.get(1);
+            Tensor h = Tensor.dotGeneral(x, w, new int[] {0}, new int[] {0}, new int[0], new int[0]).add(1.0).tanh();
+            return List.of(h.sum(), h.mul(w.sum()));
+        };
+        TensorType w = TensorType.of(DType.F32, 3, 4), example = TensorType.of(DType.F32, 3);
+        TensorType batch = TensorType.of(DType.F32, 5, 3);
+        Graph direct = Tracing.makeGraph(args -> Vmap.vmap(perExample, Vmap.in(null, 0), 0).apply(args), List.of(w, batch));
+        Graph inlined = Tracing.makeGraph(args -> {
+            Graph g = Tracing.makeGraph(perExample, List.of(w, example));
+            Graph batched = Batching.graph(g, new int[] {-1, 0}, 5, new int[] {0, 0});
+            return Tracing.apply(batched, List.of((Tensor) args.get(0), (Tensor) args.get(1)));
+        }, List.of(w, batch));
+        assertEquals(Optional.empty(), GraphEquivalence.difference(direct, inlined));
+        assertEquals(List.of(TensorType.of(DType.F32, 5), TensorType.of(DType.F32, 5, 4)), direct.outputTypes());
     }
 }
