@@ -6,6 +6,7 @@ import dev.kiln.ir.SourceLocation;
 import dev.kiln.ir.TensorType;
 import dev.kiln.tracer.FnN;
 import dev.kiln.tracer.Tensor;
+import dev.kiln.tracer.Trace;
 import dev.kiln.tracer.TracedFunction;
 import dev.kiln.tracer.Tracing;
 import dev.kiln.tracer.tree.PyTree;
@@ -109,8 +110,14 @@ public final class Autodiff {
         TreeDef auxDef = checkLoss(tf, hasAux, op, where);
         boolean[] wrt = wrt(a, argnums, tf.graph().inputs().size(), op, where);
         boolean outputsNeeded = withValue || hasAux;
-        Graph gg = outputsNeeded ? GradGraphs.valueAndGrad(tf.graph(), wrt) : GradGraphs.grad(tf.graph(), wrt);
-        List<Tensor> outs = Tracing.apply(gg, a.inputs());
+        List<Tensor> outs;
+        if (Trace.current() != null) {
+            // Inside jit or vmap the gradient's equations go straight into that trace.
+            outs = GradGraphs.applyInTrace(tf.graph(), wrt, outputsNeeded, a.inputs());
+        } else {
+            Graph gg = outputsNeeded ? GradGraphs.valueAndGrad(tf.graph(), wrt) : GradGraphs.grad(tf.graph(), wrt);
+            outs = Tracing.apply(gg, a.inputs());
+        }
         int m = outputsNeeded ? tf.graph().outputs().size() : 0;
         Object grad = gradsPerArg(a, argnums, wrt, outs.subList(m, outs.size()));
         Tensor value = outputsNeeded ? outs.get(0) : null;

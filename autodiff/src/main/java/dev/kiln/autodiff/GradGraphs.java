@@ -27,21 +27,35 @@ public final class GradGraphs {
         return build(g, wrt, true);
     }
 
+    /**
+     * What the graph of {@link #grad} ({@code withOutputs}: {@link #valueAndGrad}) computes, recorded
+     * straight into the enclosing trace on {@code args}: the equations that inlining the gradient
+     * graph would record, without building and replaying it. Equations the gradient does not need
+     * stay in the enclosing trace for its dead code elimination.
+     */
+    public static List<Tensor> applyInTrace(Graph g, boolean[] wrt, boolean withOutputs, List<Tensor> args) {
+        checkScalarLoss(g);
+        return differentiate(g, wrt, withOutputs, args);
+    }
+
     private static Graph build(Graph g, boolean[] wrt, boolean withOutputs) {
         checkScalarLoss(g);
-        TensorType loss = g.outputs().get(0).type();
-        TracedFunction tf = Tracing.trace(args -> {
-            List<Tensor> cts = new ArrayList<>();
-            cts.add(Tensor.scalar(1.0, loss.dtype()));
-            for (int j = 1; j < g.outputs().size(); j++) {
-                cts.add(null);
-            }
-            Vjp.Result r = Vjp.run(g, wrt, Vjp.tensors(args), cts);
-            List<Tensor> out = new ArrayList<>(withOutputs ? r.outputs() : List.of());
-            out.addAll(r.cotangents());
-            return out;
-        }, new ArrayList<>(g.inputTypes()), withOutputs ? "valueAndGrad" : "grad");
+        TracedFunction tf = Tracing.trace(args -> differentiate(g, wrt, withOutputs, Vjp.tensors(args)),
+                new ArrayList<>(g.inputTypes()), withOutputs ? "valueAndGrad" : "grad");
         return Vjp.closed(tf, withOutputs ? "valueAndGrad" : "grad");
+    }
+
+    /** The loss's outputs (when asked for) and its gradients, the loss seeded with cotangent 1. */
+    private static List<Tensor> differentiate(Graph g, boolean[] wrt, boolean withOutputs, List<Tensor> args) {
+        List<Tensor> cts = new ArrayList<>();
+        cts.add(Tensor.scalar(1.0, g.outputs().get(0).type().dtype()));
+        for (int j = 1; j < g.outputs().size(); j++) {
+            cts.add(null);
+        }
+        Vjp.Result r = Vjp.run(g, wrt, args, cts);
+        List<Tensor> out = new ArrayList<>(withOutputs ? r.outputs() : List.of());
+        out.addAll(r.cotangents());
+        return out;
     }
 
     private static void checkScalarLoss(Graph g) {
