@@ -21,7 +21,9 @@ import dev.kiln.tracer.Fn2;
 import dev.kiln.tracer.Tensor;
 import dev.kiln.tracer.Tracing;
 import dev.kiln.tracer.ops.IndexOps;
+import dev.kiln.ir.verify.GraphEquivalence;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The shape of derived graphs: signatures, activity analysis, cheap zeros, no integer cotangents. */
@@ -126,5 +128,19 @@ class VjpGraphTest {
         var out = Interpreter.run(GradGraphs.grad(g, new boolean[] {true, false}),
                 List.of(ArrayData.of(new double[] {1.5, 2.5, -3.5}, 3), ArrayData.zeros(F64_3)));
         assertEquals(List.of(1.0, 2.0, -3.0), java.util.Arrays.stream(out.get(0).toDoubleArray()).boxed().toList());
+    }
+
+    @Test
+    void gradInsideATraceRecordsTheEquationsOfTheGradientGraph() {
+        // Inside a trace, grad records the forward and backward equations directly; once the
+        // equations no output needs are gone, that is the graph inlining GradGraphs.grad gives.
+        Fn2<Tensor, Tensor, Tensor> loss = (w, x) -> x.mul(w).tanh().sum().add(w.exp().sum());
+        List<Object> types = List.of(F64_3, TensorType.of(DType.F64, 2, 3));
+        Graph g = Tracing.makeGraph(loss.erase(), types);
+        Graph direct = DeadCode.prune(Tracing.makeGraph(Autodiff.grad(loss.erase(), new int[] {0}, false), types));
+        Graph inlined = Tracing.makeGraph(args -> Tracing.apply(GradGraphs.grad(g, new boolean[] {true, false}),
+                List.of((Tensor) args.get(0), (Tensor) args.get(1))), types);
+        assertEquals(Optional.empty(), GraphEquivalence.difference(direct, inlined));
+        assertEquals(List.of(F64_3), direct.outputTypes());
     }
 }
