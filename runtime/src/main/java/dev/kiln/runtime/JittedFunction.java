@@ -4,6 +4,7 @@ import dev.kiln.ir.ArrayData;
 import dev.kiln.ir.KilnException;
 import dev.kiln.ir.SourceLocation;
 import dev.kiln.ir.TensorType;
+import dev.kiln.ir.buffers.CompileTimes;
 import dev.kiln.tracer.FnN;
 import dev.kiln.tracer.Tensor;
 import dev.kiln.tracer.Trace;
@@ -177,6 +178,11 @@ public final class JittedFunction implements FnN {
         logTrace(sig, n);
         seen.add(sig);
         TracedFunction tf = trace(args);
+        if (CompileTimes.enabled()) {
+            // The backend prints its stages after compiling; the trace (with grad and vmap) comes first.
+            System.err.printf("kiln: %s: traced %d equations in %.1f ms%n", label, tf.graph().equations().size(),
+                    (System.nanoTime() - start) / 1e6);
+        }
         if (!tf.captured().isEmpty()) {
             // Unreachable while the tracer module rejects tracers of other threads' or ended traces.
             throw new KilnException(label, "the function closes over traced values of an enclosing transform",
