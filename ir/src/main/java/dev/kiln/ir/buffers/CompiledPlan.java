@@ -6,6 +6,7 @@ import dev.kiln.ir.fusion.FusionPlan;
 import dev.kiln.ir.kernel.KernelProgram;
 import dev.kiln.ir.kernel.Lowering;
 import dev.kiln.ir.opt.Optimizer;
+import dev.kiln.ir.verify.Checks;
 
 /**
  * The backend-neutral half of compilation, which every backend shares: the optimised graph, its
@@ -28,10 +29,12 @@ public record CompiledPlan(Graph traced, Graph optimized, FusionPlan fusion, Ker
         FusionPlan fusion = times.time("fuse", () -> Fuser.plan(optimized, fusionOptions));
         KernelProgram program = times.time("lower", () -> Lowering.lower(fusion));
         BufferPlan buffers = times.time("buffers", () -> BufferAssignment.assign(program, bufferOptions));
-        times.time("validate", () -> {
-            BufferValidator.check(buffers);
-            return null;
-        });
+        if (Checks.enabled()) {
+            times.time("validate", () -> {
+                BufferValidator.check(buffers);
+                return null;
+            });
+        }
         return new CompiledPlan(graph, optimized, fusion, program, buffers, times);
     }
 }
