@@ -123,16 +123,20 @@ public final class Vjp {
                 accumulate(ct, v, seed, SourceLocation.UNKNOWN);
             }
         }
+        SlabCotangents slabs = new SlabCotangents();
         List<Equation> eqs = g.equations();
         for (int k = eqs.size() - 1; k >= 0; k--) {
             Equation eq = eqs.get(k);
-            Tensor outCt = ct.remove(eq.out());
+            Tensor outCt = slabs.release(eq.out(), ct.remove(eq.out()));
             if (outCt == null || !active.contains(eq.out())) {
                 continue;
             }
             boolean[] needs = new boolean[eq.inputs().size()];
             for (int i = 0; i < needs.length; i++) {
                 needs[i] = eq.input(i) instanceof Var v && active.contains(v);
+            }
+            if (needs[0] && slabs.hold(eq, outCt)) {
+                continue;
             }
             VjpCall call = new VjpCall(eq, read(env, eq.inputs()), env.get(eq.out()), outCt, needs,
                     new Emitter(eq.source()));
@@ -147,6 +151,9 @@ public final class Vjp {
                     accumulate(ct, v, inCts[i], eq.source());
                 }
             }
+        }
+        for (Var v : slabs.held()) {
+            ct.put(v, slabs.release(v, ct.get(v)));
         }
         return ct;
     }

@@ -143,4 +143,31 @@ class VjpGraphTest {
         assertEquals(Optional.empty(), GraphEquivalence.difference(direct, inlined));
         assertEquals(List.of(F64_3), direct.outputTypes());
     }
+
+    @Test
+    void disjointSlicesOfOneValueGetOneConcatenatedCotangent() {
+        // Four gates of an LSTM are four slices of one projection: their cotangents join as one
+        // concatenation (zeros in the gap), not four zero-padded arrays added together.
+        Fn2<Tensor, Tensor, Tensor> f = (x, y) -> x.slice(1, 0, 2).mul(2.0).sum()
+                .add(x.slice(1, 4, 6).mul(y).sum()).add(x.slice(1, 2, 3).exp().sum());
+        Graph g = Tracing.makeGraph(f.erase(), List.of(TensorType.of(DType.F64, 2, 6), TensorType.of(DType.F64, 2, 2)));
+        Graph grad = GradGraphs.grad(g, new boolean[] {true, false});
+        assertEquals(1, count(grad, dev.kiln.ir.prim.Concatenate.class));
+        assertEquals(0, count(grad, dev.kiln.ir.prim.Pad.class));
+        double[] x = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, y = {1, 2, 3, 4};
+        double[] got = Interpreter.run(grad, List.of(ArrayData.of(x, 2, 6), ArrayData.of(y, 2, 2))).get(0).toDoubleArray();
+        double[] want = {2, 2, Math.exp(2), 0, 1, 2, 2, 2, Math.exp(8), 0, 3, 4};
+        org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, 1e-12);
+    }
+
+    @Test
+    void overlappingSlicesOfOneValueAddTheirPaddedCotangents() {
+        Fn2<Tensor, Tensor, Tensor> f = (x, y) -> x.slice(0, 0, 3).sum().add(x.slice(0, 2, 5).mul(y).sum());
+        Graph g = Tracing.makeGraph(f.erase(), List.of(TensorType.of(DType.F64, 5), TensorType.of(DType.F64, 3)));
+        Graph grad = GradGraphs.grad(g, new boolean[] {true, false});
+        assertEquals(0, count(grad, dev.kiln.ir.prim.Concatenate.class));
+        double[] got = Interpreter.run(grad, List.of(ArrayData.of(new double[5], 5), ArrayData.of(new double[] {4, 5, 6}, 3)))
+                .get(0).toDoubleArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 1, 5, 5, 6}, got, 0);
+    }
 }
