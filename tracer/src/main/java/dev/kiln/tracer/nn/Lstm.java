@@ -15,7 +15,7 @@ import java.util.List;
  * {@code weightHh [4H, H]}, {@code biasIh [4H]}, {@code biasHh [4H]}, the four row blocks being
  * the gates i, f, g, o (input, forget, cell candidate, output). One step computes
  * <pre>
- *   gates = x W_ih^T + b_ih + h W_hh^T + b_hh
+ *   gates = x W_ih^T + (b_ih + b_hh) + h W_hh^T
  *   c' = sigmoid(f) * c + sigmoid(i) * tanh(g)
  *   h' = sigmoid(o) * tanh(c')
  * </pre>
@@ -65,7 +65,7 @@ public record Lstm(Tensor weightIh, Tensor weightHh, Tensor biasIh, Tensor biasH
             throw error("h and c must be " + Shape.of(state) + " for input " + x.type() + ", got "
                     + h.type() + " and " + c.type());
         }
-        return cell(project(x, weightIh, biasIh), h, c);
+        return cell(inputGates(x), h, c);
     }
 
     /**
@@ -83,7 +83,7 @@ public record Lstm(Tensor weightIh, Tensor weightHh, Tensor biasIh, Tensor biasH
         int steps = x.dim(0);
         int[] state = x.shape().without(0).toArray();
         state[state.length - 1] = hiddenSize();
-        Tensor projected = project(x, weightIh, biasIh);
+        Tensor projected = inputGates(x);
         DType dt = projected.dtype();
         State s = new State(Tensor.zeros(dt, state), Tensor.zeros(dt, state));
         List<Tensor> hs = new ArrayList<>(steps);
@@ -94,9 +94,20 @@ public record Lstm(Tensor weightIh, Tensor weightHh, Tensor biasIh, Tensor biasH
         return Tensor.stack(0, hs);
     }
 
-    private State cell(Tensor xProjected, Tensor h, Tensor c) {
+    /**
+     * The input's share of the gates, {@code x W_ih^T + (b_ih + b_hh)}: both biases join the input
+     * projection, which {@link #run} computes for every step at once, so a step adds no bias (and
+     * its gradient sums the gates' cotangents once over all steps, not once a step). PyTorch's
+     * cuDNN LSTM folds the biases the same way; the sum differs from adding them separately only
+     * in rounding.
+     */
+    private Tensor inputGates(Tensor x) {
+        return project(x, weightIh, biasIh.add(biasHh));
+    }
+
+    private State cell(Tensor xGates, Tensor h, Tensor c) {
         int n = hiddenSize();
-        Tensor gates = xProjected.add(project(h, weightHh, biasHh));
+        Tensor gates = xGates.add(Tensor.dotGeneral(h, weightHh, new int[] {h.rank() - 1}, new int[] {1}, new int[0], new int[0]));
         Tensor i = gates.slice(-1, 0, n).sigmoid();
         Tensor f = gates.slice(-1, n, 2 * n).sigmoid();
         Tensor g = gates.slice(-1, 2 * n, 3 * n).tanh();
