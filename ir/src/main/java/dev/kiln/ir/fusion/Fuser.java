@@ -164,9 +164,13 @@ public final class Fuser {
         FusionReason sharedReason = isOutput ? FusionReason.GRAPH_OUTPUT : null;
         String sharedDetail = isOutput ? "the value is an output of the graph" : null;
         if (!isOutput && blocked.isEmpty() && !open.isEmpty()) {
+            // A producer no dearer than a load is recomputed however often it is read, so its count
+            // of evaluations (a walk over each consumer kernel) is needed only for dearer ones.
             double evals = 0;
-            for (Group g : open) {
-                evals += evaluations(g, p.out(), true);
+            if (FusionCost.elementCost(p.primitive()) > 1) {
+                for (Group g : open) {
+                    evals += evaluations(g, p.out(), true);
+                }
             }
             double extraReads = extraReadsOfDuplicating(open, p);
             if (FusionCost.acceptRecompute(p.primitive(), evals) && extraReads <= FusionCost.DUPLICATION_READ_SLACK) {
